@@ -1,0 +1,57 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppConfig } from './config/config.ts';
+import errorHandler from './plugins/app/error-handler.ts';
+import prismaPlugin from './plugins/app/prisma.ts';
+import redisPlugin from './plugins/app/redis.ts';
+import storagePlugin from './plugins/app/storage.ts';
+import authPlugin from './plugins/app/auth.ts';
+import security from './plugins/external/security.ts';
+import multipart from './plugins/external/multipart.ts';
+import websocket from './plugins/external/websocket.ts';
+import swagger, { openapiPath } from './plugins/external/swagger.ts';
+import healthRoutes from './routes/health/index.ts';
+
+export interface BuildAppOptions {
+  config: AppConfig;
+  /** Pino logger options; tests pass `false`. */
+  logger?: boolean | object;
+}
+
+/** Builds the API without listening, so tests and `server.ts` share exactly one assembly. */
+export async function buildApp({ config, logger = true }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger === true ? { level: config.logLevel, redact: ['req.headers.authorization'] } : logger,
+    bodyLimit: config.http.bodyLimitBytes,
+    // Requests ids in logs and answers help users report problems.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(errorHandler);
+  await app.register(security, { corsOrigins: config.http.corsOrigins });
+  await app.register(multipart, { uploadLimitBytes: config.http.uploadLimitBytes });
+  await app.register(websocket);
+  await app.register(swagger);
+  await app.register(prismaPlugin, { databaseUrl: config.databaseUrl });
+  await app.register(redisPlugin, { redisUrl: config.redisUrl });
+  await app.register(storagePlugin, { storageDir: config.storageDir });
+  await app.register(authPlugin);
+
+  await app.register(healthRoutes);
+  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('application/yaml').send(await readFile(openapiPath, 'utf8')),
+  );
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', v1.authenticate);
+    },
+    { prefix: '/v1' },
+  );
+
+  return app;
+}

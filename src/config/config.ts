@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Trainyard reads, validated once at start. No other module reads
+ * `process.env`: they receive the typed `AppConfig` instead.
+ */
+const envSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/trainyard'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  STORAGE_DIR: z.string().min(1).default('./data'),
+  TRAIN_BACKEND: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'cpu']).default('auto'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Largest JSON body accepted, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Largest single uploaded file, in bytes. */
+  UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  /** Prefix of every Redis key and BullMQ queue, so several deployments (or tests) can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('trainyard'),
+  /** Comma-separated origins allowed by CORS; empty disables CORS. */
+  CORS_ORIGINS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds without a heartbeat after which a worker is no longer listed. */
+  WORKER_HEARTBEAT_TTL_S: z.coerce.number().int().min(2).default(30),
+});
+
+export type AppConfig = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.infer<typeof envSchema>) {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
+      corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    },
+    storageDir: env.STORAGE_DIR,
+    worker: {
+      backend: env.TRAIN_BACKEND,
+      concurrency: env.WORKER_CONCURRENCY,
+      heartbeatTtlS: env.WORKER_HEARTBEAT_TTL_S,
+    },
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment, naming every bad variable in one error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`),
+    );
+  }
+  return toConfig(parsed.data);
+}

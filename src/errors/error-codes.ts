@@ -1,0 +1,22 @@
+/** Stable error codes and the HTTP status each one answers with. Clients may rely on the codes. */
+export const errorStatus = {
+  VALIDATION_FAILED: 400,
+  INVALID_MODEL: 400,
+  INVALID_DATASET: 400,
+  INVALID_UPLOAD: 400,
+  UNSUPPORTED_FORMAT: 400,
+  DATASET_NOT_READY: 409,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RUN_NOT_FINISHED: 409,
+  NO_MODEL: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;

@@ -1,0 +1,32 @@
+/**
+ * The WebSocket protocol, as one typed map: every message a subscriber can receive is
+ * `{ seq, type, runId, at, ...data }` with `data` shaped by its type. `seq` increases by
+ * one per run, starting at 1.
+ */
+export interface RunEventMap {
+  status: {
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'canceled';
+    backend?: string;
+    workerId?: string;
+    error?: { code: string; message: string };
+    stopReason?: string;
+  };
+  epoch: {
+    epoch: number;
+    /** tfjs's metric names: loss, acc, val_loss, val_acc, ... */
+    metrics: Record<string, number>;
+    durationMs: number;
+    samplesPerSec: number;
+    learningRate?: number;
+  };
+  checkpoint: { checkpointId: string; epoch: number; sizeBytes: number; metrics: Record<string, number> };
+  log: { level: 'info' | 'warn' | 'error'; message: string };
+}
+
+export type RunEventType = keyof RunEventMap;
+
+export type RunEvent<T extends RunEventType = RunEventType> = {
+  [K in T]: { seq: number; type: K; runId: string; at: string } & RunEventMap[K];
+}[T];
+
+export const RUN_EVENT_TYPES: RunEventType[] = ['status', 'epoch', 'checkpoint', 'log'];

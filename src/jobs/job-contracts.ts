@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * The contract between the API (which adds jobs) and workers (which take them): queue
+ * names, payload schemas and job options live here and nowhere else. Payloads are
+ * validated when added and again when taken.
+ */
+export const QueueName = {
+  train: 'train',
+} as const;
+
+export const trainJobSchema = z.object({ runId: z.string().uuid() });
+export type TrainJobData = z.infer<typeof trainJobSchema>;
+
+/**
+ * The job id is the run id, so a run can never be queued twice. Attempts cover worker
+ * crashes (a stalled job is retried from the last checkpoint); input errors fail with
+ * UnrecoverableError and are not retried.
+ */
+export function trainJobOptions(runId: string, priority: number): JobsOptions {
+  return {
+    jobId: runId,
+    // BullMQ: 1 is the highest priority; our API takes higher numbers as more urgent (0..100).
+    priority: Math.max(1, 101 - priority),
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
