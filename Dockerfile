@@ -1,0 +1,30 @@
+# One image for the API and the worker; docker-compose.yml picks the command.
+# CUDA 11.8 + cuDNN 8 is what @tensorflow/tfjs-node-gpu 4.x's libtensorflow 2.9 needs.
+FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04 AS base
+ENV DEBIAN_FRONTEND=noninteractive NODE_ENV=production
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl gnupg python3 make g++ \
+ && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - \
+ && apt-get install -y --no-install-recommends nodejs \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+
+FROM base AS deps
+COPY package.json package-lock.json ./
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+# With internet at build time, the optional native backends (tfjs-node-gpu, tfjs-node)
+# download libtensorflow here; `--foreground-scripts` shows it. Without it they are skipped
+# and the worker falls back to the pure-JS backend, saying so.
+RUN npm ci --include=optional --foreground-scripts \
+ && npm rebuild @tensorflow/tfjs-node-gpu @tensorflow/tfjs-node || true
+
+FROM base
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+RUN npx prisma generate
+RUN useradd --system --uid 10001 trainyard && mkdir -p /data && chown trainyard /data
+USER trainyard
+ENV HOST=0.0.0.0 PORT=3000 STORAGE_DIR=/data
+EXPOSE 3000
+CMD ["npm", "run", "api"]

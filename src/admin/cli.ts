@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.ts';
+import { createPrismaClient } from '../db/prisma-client.ts';
+import { prepareDatabase } from '../db/prepare-database.ts';
+import { checkServices } from '../startup/check-services.ts';
+import { runMain, UsageError } from '../startup/run-main.ts';
+import { upsertTeam } from '../teams/teams.repository.ts';
+import { createApiKey, revokeApiKey } from '../auth/api-keys.repository.ts';
+
+const usage = `Usage: npm run --silent admin -- <command>
+  create-key --team NAME     create the team if needed; print a new API key alone on the last line
+  revoke-key --key PREFIX|ID revoke a key (its prefix as shown at creation, or its id)`;
+
+runMain('trainyard-admin', async () => {
+  const [command, ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({ args: rest, options: { team: { type: 'string' }, key: { type: 'string' } }, strict: true });
+  const config = loadConfig();
+  await checkServices(config);
+  await prepareDatabase(config.databaseUrl);
+  const db = createPrismaClient(config.databaseUrl);
+  try {
+    switch (command) {
+      case 'create-key': {
+        if (!values.team?.trim()) throw usageError('create-key needs --team NAME');
+        const team = await upsertTeam(db, values.team.trim());
+        const { key } = await createApiKey(db, team.id);
+        console.error(`created a key for team "${team.name}" (${team.id}); it is shown only once:`);
+        console.log(key);
+        break;
+      }
+      case 'revoke-key': {
+        if (!values.key) throw usageError('revoke-key needs --key PREFIX|ID');
+        const count = await revokeApiKey(db, values.key);
+        if (count === 0) throw usageError(`no active key matches ${values.key}`);
+        console.log(`revoked ${count} key(s)`);
+        break;
+      }
+      default:
+        throw usageError(command ? `unknown command ${command}` : 'no command given');
+    }
+  } finally {
+    await db.$disconnect();
+  }
+});
+
+function usageError(message: string): Error {
+  console.error(usage);
+  return new UsageError(message);
+}

@@ -1,0 +1,39 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from './config/config.ts';
+import { prepareDatabase } from './db/prepare-database.ts';
+import { checkServices } from './startup/check-services.ts';
+import { runMain } from './startup/run-main.ts';
+
+/**
+ * `npm start`: one command for a newcomer. Prepares the database once, then runs the API and
+ * one worker as two processes (exactly what `npm run api` and `npm run worker` run), and
+ * stops both when either exits or on Ctrl-C.
+ */
+runMain('trainyard', async () => {
+  const config = loadConfig();
+  await checkServices(config);
+  await prepareDatabase(config.databaseUrl);
+
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const children: ChildProcess[] = [
+    fork(path.join(root, 'src/server.ts'), { execArgv: process.execArgv }),
+    fork(path.join(root, 'workers/worker.ts'), { execArgv: process.execArgv }),
+  ];
+  let stopping = false;
+  const stopAll = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    let alive = children.length;
+    for (const child of children) {
+      if (child.exitCode !== null) alive--;
+      else child.once('exit', () => --alive === 0 && process.exit(code));
+    }
+    if (alive === 0) process.exit(code);
+  };
+  for (const child of children) child.on('exit', (code) => stopAll(code ?? 1));
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
+});
