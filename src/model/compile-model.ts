@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { ACCURACY_METRICS, type CompileSpec, type MetricName, type OptimizerSpec, type OptimizerType } from './compile-spec.schema.ts';
+
+/** Learning rates used when a spec names none: Keras's defaults where tfjs has none of its own. */
+export const DEFAULT_LEARNING_RATES: Record<OptimizerType, number> = {
+  sgd: 0.01,
+  momentum: 0.01,
+  adam: 0.001,
+  rmsprop: 0.001,
+  adagrad: 0.01,
+  adadelta: 0.001,
+  adamax: 0.002,
+};
+
+/** A tfjs optimizer from its spec; unset settings take tfjs's defaults (momentum: 0.9). */
+export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
+  const lr = spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.type];
+  switch (spec.type) {
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'momentum':
+      return tf.train.momentum(lr, spec.momentum ?? 0.9, spec.useNesterov ?? false);
+    case 'adam':
+      return tf.train.adam(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon, spec.centered ?? false);
+    case 'adagrad':
+      return tf.train.adagrad(lr, spec.initialAccumulatorValue ?? 0.1);
+    case 'adadelta':
+      return tf.train.adadelta(lr, spec.rho ?? 0.95, spec.epsilon);
+    case 'adamax':
+      return tf.train.adamax(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon, spec.decay ?? 0);
+  }
+}
+
+/**
+ * The metrics handed to tfjs. Every accuracy variant becomes `acc`: tfjs then picks binary,
+ * categorical or sparse accuracy from the loss and output (so `acc` is right with
+ * sparseCategoricalCrossentropy too) and names it `acc` / `val_acc` in the history.
+ */
+export function tfjsMetrics(metrics: readonly MetricName[] = []): string[] {
+  const names = metrics.map((m) => ((ACCURACY_METRICS as readonly string[]).includes(m) ? 'acc' : m));
+  return [...new Set(names)];
+}
+
+/** Compiles `model` with a fresh optimizer from the spec; returns the optimizer (its state is saved with checkpoints). */
+export function compileModel(model: tf.LayersModel, spec: CompileSpec): tf.Optimizer {
+  const optimizer = createOptimizer(spec.optimizer);
+  model.compile({ optimizer, loss: spec.loss, metrics: tfjsMetrics(spec.metrics) });
+  return optimizer;
+}
+
+/** The optimizer's current learning rate; tfjs keeps it in a protected field. */
+export function learningRateOf(optimizer: tf.Optimizer): number | undefined {
+  const lr = (optimizer as unknown as { learningRate?: unknown }).learningRate;
+  return typeof lr === 'number' ? lr : undefined;
+}

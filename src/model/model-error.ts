@@ -1,0 +1,13 @@
+import { AppError } from '../errors/app-error.ts';
+import type { LayerSpec } from './layer-spec.schema.ts';
+
+/** INVALID_MODEL naming the layer by index, type and name, so a client can find it in its spec. */
+export function layerError(index: number, spec: Pick<LayerSpec, 'type' | 'name'>, reason: string): AppError {
+  const label = `layer ${index} (${spec.type}${spec.name ? ` "${spec.name}"` : ''})`;
+  return new AppError('INVALID_MODEL', `${label}: ${reason}`, { layer: index, type: spec.type, ...(spec.name ? { name: spec.name } : {}), reason });
+}
+
+/** INVALID_MODEL about the model as a whole (its output, its size). */
+export function modelError(reason: string, details: Record<string, unknown> = {}): AppError {
+  return new AppError('INVALID_MODEL', reason, { ...details, reason });
+}

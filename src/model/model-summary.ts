@@ -1,0 +1,32 @@
+import type * as tf from '@tensorflow/tfjs';
+
+export interface LayerSummary {
+  name: string;
+  /** tfjs/Keras class name: Dense, Conv2D, MaxPooling2D... */
+  type: string;
+  /** With the batch axis first, as null (Keras's `None`). */
+  outputShape: (number | null)[];
+  params: number;
+  trainable: boolean;
+}
+
+export interface ModelSummary {
+  layers: LayerSummary[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+}
+
+const countOf = (weights: tf.LayerVariable[]) => weights.reduce((n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+
+/** Keras's `model.summary()` as data, for the run record and the 201 of POST /v1/runs. */
+export function summarizeModel(model: tf.LayersModel): ModelSummary {
+  const layers = model.layers.map((layer) => {
+    const shape = layer.outputShape;
+    const first = Array.isArray(shape[0]) ? (shape[0] as (number | null)[]) : (shape as (number | null)[]);
+    return { name: layer.name, type: layer.getClassName(), outputShape: [...first], params: layer.countParams(), trainable: layer.trainable };
+  });
+  const trainableParams = countOf(model.trainableWeights);
+  const nonTrainableParams = countOf(model.nonTrainableWeights);
+  return { layers, totalParams: trainableParams + nonTrainableParams, trainableParams, nonTrainableParams };
+}
