@@ -12,6 +12,7 @@ import multipart from './plugins/external/multipart.ts';
 import websocket from './plugins/external/websocket.ts';
 import swagger, { openapiPath } from './plugins/external/swagger.ts';
 import healthRoutes from './routes/health/index.ts';
+import datasetRoutes from './routes/datasets/index.ts';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -49,6 +50,7 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', v1.authenticate);
+      await v1.register(datasetRoutes, { prefix: '/datasets' });
     },
     { prefix: '/v1' },
   );

@@ -1,0 +1,186 @@
+import { AppError } from '../errors/app-error.ts';
+import { sortClassNames } from './class-names.ts';
+import { ColumnStats } from './column-stats.ts';
+import { readCsvRecords, parseDecimal, type CsvRecord } from './csv-records.ts';
+import { Float32FileWriter, featuresPath, targetsPath } from './dataset-files.ts';
+import type { DatasetTask, ParsedDataset } from './parsed-dataset.ts';
+import { applyPreprocessing, type Preprocessing } from './preprocessing.ts';
+
+export interface CsvParseOptions {
+  /** Column name, or 0-based index; default: the last column. */
+  label?: string;
+  task: DatasetTask;
+  /** Whether the first record names the columns. */
+  header: boolean;
+}
+
+/** More distinct labels than this is almost surely a numeric column meant for regression. */
+export const MAX_CSV_CLASSES = 10_000;
+
+interface CsvLayout {
+  /** Names for messages: the header's, or `column N` without one. */
+  columns: string[];
+  labelIndex: number;
+  featureIndices: number[];
+}
+
+interface CsvScan {
+  layout: CsvLayout;
+  stats: ColumnStats;
+  classNames: string[];
+  numSamples: number;
+}
+
+/**
+ * Converts a CSV file into `features.f32` / `targets.f32` in `outDir`. Two passes over the
+ * file: the first validates every row and computes the per-column mean and std, the second
+ * writes the standardized features, so the upload is never held in memory.
+ */
+export async function parseCsvDataset(file: string, options: CsvParseOptions, outDir: string): Promise<ParsedDataset> {
+  const scan = await scanCsv(file, options);
+  const preprocessing: Preprocessing = { kind: 'standardize', mean: scan.stats.mean(), std: scan.stats.std() };
+  const bytes = await writeCsv(file, options, scan, preprocessing, outDir);
+  const classification = options.task === 'classification';
+  return {
+    task: options.task,
+    numSamples: scan.numSamples,
+    inputShape: [scan.layout.featureIndices.length],
+    targetShape: [1],
+    numClasses: classification ? scan.classNames.length : null,
+    classNames: classification ? scan.classNames : [],
+    preprocessing,
+    bytes,
+  };
+}
+
+async function scanCsv(file: string, options: CsvParseOptions): Promise<CsvScan> {
+  let layout: CsvLayout | undefined;
+  let stats: ColumnStats | undefined;
+  const classes = new Set<string>();
+  let numSamples = 0;
+  let features = new Float32Array(0);
+  for await (const record of readCsvRecords(file)) {
+    if (!layout) {
+      layout = resolveLayout(record, options);
+      stats = new ColumnStats(layout.featureIndices.length);
+      features = new Float32Array(layout.featureIndices.length);
+      if (options.header) continue;
+    }
+    readFeatures(record, layout, features);
+    stats!.add(features);
+    if (options.task === 'classification') {
+      classes.add(readClassName(record, layout));
+      if (classes.size > MAX_CSV_CLASSES) {
+        throw new AppError('INVALID_DATASET', `Label column "${layout.columns[layout.labelIndex]}" has more than ${MAX_CSV_CLASSES} distinct values; use task=regression for a numeric target`, { row: record.row, column: layout.columns[layout.labelIndex] });
+      }
+    } else {
+      readNumber(record, layout, layout.labelIndex);
+    }
+    numSamples++;
+  }
+  if (!layout || !stats) throw new AppError('INVALID_DATASET', 'CSV file is empty', { row: 1 });
+  if (numSamples === 0) {
+    const row = options.header ? 2 : 1;
+    throw new AppError('INVALID_DATASET', `CSV has no data rows (expected one at row ${row})`, { row });
+  }
+  const classNames = sortClassNames(classes);
+  if (options.task === 'classification' && classNames.length < 2) {
+    throw new AppError('INVALID_DATASET', `Classification needs at least 2 classes; label column "${layout.columns[layout.labelIndex]}" has ${classNames.length}`, { column: layout.columns[layout.labelIndex], classNames });
+  }
+  return { layout, stats, classNames, numSamples };
+}
+
+async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, preprocessing: Preprocessing, outDir: string): Promise<number> {
+  const { layout } = scan;
+  const numFeatures = layout.featureIndices.length;
+  const classIndex = new Map(scan.classNames.map((name, i) => [name, i]));
+  const featuresOut = new Float32FileWriter(featuresPath(outDir));
+  const targetsOut = new Float32FileWriter(targetsPath(outDir));
+  const target = new Float32Array(1);
+  try {
+    let skipHeader = options.header;
+    for await (const record of readCsvRecords(file)) {
+      if (skipHeader) {
+        skipHeader = false;
+        continue;
+      }
+      const features = readFeatures(record, layout, new Float32Array(numFeatures));
+      await featuresOut.push(applyPreprocessing(preprocessing, features, numFeatures));
+      target[0] = options.task === 'classification' ? classIndex.get(readClassName(record, layout))! : readNumber(record, layout, layout.labelIndex);
+      await targetsOut.push(target);
+    }
+  } catch (err) {
+    await Promise.allSettled([featuresOut.close(), targetsOut.close()]);
+    throw err;
+  }
+  return (await featuresOut.close()) + (await targetsOut.close());
+}
+
+function resolveLayout(first: CsvRecord, options: CsvParseOptions): CsvLayout {
+  const width = first.values.length;
+  if (width < 2) {
+    throw new AppError('INVALID_DATASET', `CSV needs at least two columns (features and a label); row ${first.row} has ${width}`, { row: first.row });
+  }
+  const columns = options.header ? first.values : first.values.map((_, i) => `column ${i}`);
+  const labelIndex = resolveLabel(options.label, options.header ? first.values : [], width);
+  if (labelIndex === undefined) {
+    throw new AppError('INVALID_DATASET', `Label ${JSON.stringify(options.label)} is neither a column name nor a column index (0..${width - 1})`, {
+      label: options.label,
+      columns,
+    });
+  }
+  const featureIndices = columns.map((_, i) => i).filter((i) => i !== labelIndex);
+  return { columns, labelIndex, featureIndices };
+}
+
+/** A header name wins over an index, so a column literally named "2" can still be chosen. */
+function resolveLabel(label: string | undefined, header: string[], width: number): number | undefined {
+  if (label === undefined) return width - 1;
+  const byName = header.indexOf(label);
+  if (byName >= 0) return byName;
+  if (/^\d+$/.test(label) && Number(label) < width) return Number(label);
+  return undefined;
+}
+
+function checkWidth(record: CsvRecord, layout: CsvLayout): void {
+  if (record.values.length !== layout.columns.length) {
+    throw new AppError('INVALID_DATASET', `Row ${record.row} has ${record.values.length} columns, expected ${layout.columns.length}`, {
+      row: record.row,
+      expected: layout.columns.length,
+      got: record.values.length,
+    });
+  }
+}
+
+function readFeatures(record: CsvRecord, layout: CsvLayout, out: Float32Array): Float32Array {
+  checkWidth(record, layout);
+  layout.featureIndices.forEach((column, j) => {
+    out[j] = readNumber(record, layout, column);
+  });
+  return out;
+}
+
+function readNumber(record: CsvRecord, layout: CsvLayout, column: number): number {
+  const text = record.values[column];
+  const value = parseDecimal(text);
+  if (value === undefined) {
+    const name = layout.columns[column];
+    throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${name}": ${JSON.stringify(text.slice(0, 50))} is not a number`, {
+      row: record.row,
+      column: name,
+      value: text.slice(0, 50),
+    });
+  }
+  return value;
+}
+
+function readClassName(record: CsvRecord, layout: CsvLayout): string {
+  const name = record.values[layout.labelIndex];
+  if (name === '') {
+    throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${layout.columns[layout.labelIndex]}": the label is empty`, {
+      row: record.row,
+      column: layout.columns[layout.labelIndex],
+    });
+  }
+  return name;
+}

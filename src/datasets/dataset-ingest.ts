@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { Multipart } from '@fastify/multipart';
+import type { DbTx } from '../db/prisma-client.ts';
+import type { Storage } from '../storage/storage.ts';
+import { parseCsvDataset } from './csv.parser.ts';
+import { toDatasetDto, type DatasetDto } from './dataset.dto.ts';
+import { createReadyDataset } from './datasets.repository.ts';
+import { parseIdxDataset } from './idx.parser.ts';
+import type { ParsedDataset } from './parsed-dataset.ts';
+import { receiveUpload } from './upload-receiver.ts';
+import { readUploadRequest, type UploadRequest } from './upload-request.ts';
+
+export interface IngestDeps {
+  db: DbTx;
+  storage: Storage;
+}
+
+/**
+ * Turns a multipart upload into a ready dataset: parts are streamed to a private work dir
+ * under `tmp/`, parsed into a staging dir beside them, and the staging dir is renamed into
+ * `datasets/<id>` (atomic on one filesystem) just before the row is inserted. Whatever
+ * fails, the work dir goes and no row or dataset dir is left behind.
+ */
+export async function ingestDataset({ db, storage }: IngestDeps, teamId: string, parts: AsyncIterable<Multipart>): Promise<DatasetDto> {
+  const id = randomUUID();
+  const workDir = await storage.ensureDir(path.join(storage.tmpDir(), `upload-${id}`));
+  const datasetDir = storage.datasetDir(id);
+  let placed = false;
+  try {
+    const upload = readUploadRequest(await receiveUpload(parts, workDir));
+    const stagingDir = path.join(workDir, 'dataset');
+    await mkdir(stagingDir);
+    const parsed = await parse(upload, stagingDir);
+    await storage.ensureDir(path.dirname(datasetDir));
+    await rename(stagingDir, datasetDir);
+    placed = true;
+    const row = await createReadyDataset(db, { ...parsed, id, teamId, name: upload.name, format: upload.format });
+    return toDatasetDto(row);
+  } catch (err) {
+    if (placed) await storage.remove(datasetDir);
+    throw err;
+  } finally {
+    await storage.remove(workDir);
+  }
+}
+
+function parse(upload: UploadRequest, outDir: string): Promise<ParsedDataset> {
+  switch (upload.format) {
+    case 'csv':
+      return parseCsvDataset(upload.file.path, { label: upload.label, task: upload.task, header: upload.header }, outDir);
+    case 'idx':
+      return parseIdxDataset(upload.images.path, upload.labels.path, outDir);
+  }
+}

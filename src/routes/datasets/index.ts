@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../errors/app-error.ts';
+import { ingestDataset } from '../../datasets/dataset-ingest.ts';
+import { datasetDtoSchema, datasetPageSchema } from '../../datasets/dataset.dto.ts';
+import { deleteDataset, getDataset, listDatasets } from '../../datasets/datasets.service.ts';
+import { pageCursorSchema } from '../../datasets/page-cursor.ts';
+
+// Ids are plain strings here: a malformed id answers 404 like an unknown one, never 400.
+const idParams = z.object({ id: z.string() });
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: pageCursorSchema.optional(),
+});
+
+export default async function datasetRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  /** Multipart upload, parsed while the client waits; see `ingestDataset`. */
+  app.post('/', { schema: { response: { 201: datasetDtoSchema } } }, async (request, reply) => {
+    if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload datasets as multipart/form-data');
+    const dataset = await ingestDataset({ db: app.db, storage: app.storage }, request.team.id, request.parts());
+    return reply.status(201).send(dataset);
+  });
+
+  app.get('/', { schema: { querystring: listQuery, response: { 200: datasetPageSchema } } }, async (request) =>
+    listDatasets(app.db, request.team.id, request.query),
+  );
+
+  app.get('/:id', { schema: { params: idParams, response: { 200: datasetDtoSchema } } }, async (request) =>
+    getDataset(app.db, request.team.id, request.params.id),
+  );
+
+  app.delete('/:id', { schema: { params: idParams } }, async (request, reply) => {
+    await deleteDataset(app.db, app.storage, request.team.id, request.params.id);
+    return reply.status(204).send();
+  });
+}
