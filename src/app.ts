@@ -7,11 +7,14 @@ import prismaPlugin from './plugins/app/prisma.ts';
 import redisPlugin from './plugins/app/redis.ts';
 import storagePlugin from './plugins/app/storage.ts';
 import authPlugin from './plugins/app/auth.ts';
+import eventsPlugin from './plugins/app/events.ts';
 import security from './plugins/external/security.ts';
 import multipart from './plugins/external/multipart.ts';
 import websocket from './plugins/external/websocket.ts';
 import swagger, { openapiPath } from './plugins/external/swagger.ts';
 import healthRoutes from './routes/health/index.ts';
+import eventRoutes from './routes/events/index.ts';
+import workerRoutes from './routes/workers/index.ts';
 import datasetRoutes from './routes/datasets/index.ts';
 
 export interface BuildAppOptions {
@@ -39,6 +42,7 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
   await app.register(swagger);
   await app.register(prismaPlugin, { databaseUrl: config.databaseUrl });
   await app.register(redisPlugin, { redisUrl: config.redisUrl });
+  await app.register(eventsPlugin, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   await app.register(storagePlugin, { storageDir: config.storageDir });
   await app.register(authPlugin);
 
@@ -50,6 +54,8 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', v1.authenticate);
+      await v1.register(eventRoutes);
+      await v1.register(workerRoutes, { redisPrefix: config.redisPrefix });
       await v1.register(datasetRoutes, { prefix: '/datasets' });
     },
     { prefix: '/v1' },

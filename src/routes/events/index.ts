@@ -1,0 +1,53 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../errors/app-error.ts';
+import { findTeamRunEventSeq } from '../../events/run-events.repository.ts';
+import { streamRunEvents, streamTeamEvents, type EventStreamContext } from '../../events/event-streams.ts';
+import { keepAlive } from '../../events/socket-flow.ts';
+import type { WebSocket } from '@fastify/websocket';
+
+export interface EventRoutesOptions {
+  /** How often each socket is pinged; one that has not answered the previous ping is dropped. Default 25 s. */
+  pingIntervalMs?: number;
+  /** Unsent bytes beyond which a live subscriber is closed with 1013 "slow consumer". Default 1 MiB. */
+  maxBufferedBytes?: number;
+}
+
+const runParams = z.object({ id: z.string().min(1) });
+const runQuery = z.object({
+  /** Resume after this sequence number; 0 replays the run from its first event. */
+  since: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
+});
+
+/**
+ * WebSocket streams of run events. Authentication (header, `access_token` query or
+ * `bearer.<key>` subprotocol), validation and the ownership check all run as hooks before
+ * the upgrade, so a refused client gets a plain HTTP 401/400/404.
+ */
+export default async function eventRoutes(app: FastifyInstance, opts: EventRoutesOptions) {
+  const pingIntervalMs = opts.pingIntervalMs ?? 25_000;
+  const maxBufferedBytes = opts.maxBufferedBytes ?? 1024 * 1024;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  const open = (socket: WebSocket, request: FastifyRequest): EventStreamContext => {
+    keepAlive(socket, pingIntervalMs);
+    // Subscribers only listen; anything they send is ignored.
+    return { hub: app.events.hub, db: app.db, socket, teamId: request.team.id, maxBufferedBytes, log: request.log };
+  };
+
+  r.get(
+    '/runs/:id/events',
+    {
+      websocket: true,
+      schema: { params: runParams, querystring: runQuery },
+      preHandler: async (request) => {
+        const seq = await findTeamRunEventSeq(app.db, { runId: request.params.id, teamId: request.team.id });
+        if (seq === null) throw notFound('run');
+      },
+    },
+    async (socket, request) => streamRunEvents(open(socket, request), request.params.id, request.query.since),
+  );
+
+  r.get('/events', { websocket: true }, async (socket, request) => streamTeamEvents(open(socket, request)));
+}
