@@ -1,0 +1,81 @@
+import type { Preprocessing } from '../../src/datasets/preprocessing.ts';
+import type { DatasetTask } from '../../src/model/dataset-shape.ts';
+import type { ModelSummary } from '../../src/model/model-summary.ts';
+import type { RunSpec } from '../../src/runs/run-spec.schema.ts';
+
+/**
+ * The IPC protocol between a training worker (parent) and its trainer child process.
+ *
+ * The parent forks `trainer.child.ts` with env TRAINER_BACKEND = auto | tfjs-node-gpu |
+ * tfjs-node | cpu. The child answers `ready` once its backend is loaded (or `failed` with
+ * code BACKEND_UNAVAILABLE and exits when a forced backend does not load). Then, one run at
+ * a time: the parent sends `train`; the child answers `started`, then per epoch `epoch`
+ * and `checkpoint`, any number of `log`, and finally exactly one `done` or `failed`.
+ * `cancel` stops the run at the next batch (`done` with status canceled; the checkpoints
+ * of finished epochs stay). The child then waits for the next `train`.
+ */
+export type TrainerBackendChoice = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'cpu';
+export type TrainerBackend = Exclude<TrainerBackendChoice, 'auto'>;
+
+export interface TrainJob {
+  runId: string;
+  spec: RunSpec;
+  dataset: {
+    /** Holds features.f32 and targets.f32 (see src/datasets/dataset-files.ts). */
+    dir: string;
+    numSamples: number;
+    inputShape: number[];
+    targetShape: number[];
+    numClasses: number | null;
+    classNames: string[];
+    task: DatasetTask;
+    preprocessing: Preprocessing;
+  };
+  /** Checkpoints go to `${runDir}/checkpoints/epoch-<N>/`, the final model to `${runDir}/model/`. */
+  runDir: string;
+  /** Continue a run from the checkpoint of a finished epoch: epochs epoch+1..spec.fit.epochs remain. */
+  resumeFrom?: { checkpointDir: string; epoch: number };
+}
+
+export type ParentMessage = { type: 'train'; job: TrainJob } | { type: 'cancel' };
+
+/** Codes of `failed`: NAN_LOSS, INVALID_MODEL, VALIDATION_FAILED, INVALID_DATASET, DATASET_UNREADABLE, CHECKPOINT_UNREADABLE, BUSY, BACKEND_UNAVAILABLE, INTERNAL. */
+export type TrainerFailureCode =
+  | 'NAN_LOSS'
+  | 'INVALID_MODEL'
+  | 'VALIDATION_FAILED'
+  | 'INVALID_DATASET'
+  | 'DATASET_UNREADABLE'
+  | 'CHECKPOINT_UNREADABLE'
+  | 'BUSY'
+  | 'BACKEND_UNAVAILABLE'
+  | 'INTERNAL';
+
+/** Run messages carry the run's id so a parent can never credit one run's messages to another. */
+export type ChildMessage =
+  | { type: 'ready'; backend: TrainerBackend; device: string; fallbackReasons: string[] }
+  | { type: 'started'; runId: string; summary: ModelSummary; totalEpochs: number; startEpoch: number }
+  | {
+      type: 'epoch';
+      runId: string;
+      /** 1-based, counted over the whole run (a resumed run continues the count). */
+      epoch: number;
+      /** tfjs's names: loss, acc, val_loss, val_acc, mse... */
+      metrics: Record<string, number>;
+      durationMs: number;
+      samplesPerSec: number;
+      learningRate?: number;
+    }
+  | { type: 'checkpoint'; runId: string; epoch: number; dir: string; sizeBytes: number; metrics: Record<string, number> }
+  | { type: 'log'; runId?: string; level: 'info' | 'warn' | 'error'; message: string }
+  | {
+      type: 'done';
+      runId: string;
+      status: 'completed' | 'canceled';
+      stopReason: string;
+      /** The final model (model.json + weights.bin); null when canceled (the last checkpoint is kept instead). */
+      modelDir: string | null;
+      /** Metrics on a held-out test split; not produced yet. */
+      testMetrics?: Record<string, number>;
+    }
+  | { type: 'failed'; runId?: string; code: TrainerFailureCode; message: string };
