@@ -1,13 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childExecArgv } from '../../../src/compute/child-exec-argv.ts';
 import type { ChildMessage, ParentMessage } from '../../../workers/training/trainer-protocol.ts';
 
 const CHILD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../workers/training/trainer.child.ts');
 
 /**
- * A real trainer child process, as the worker forks it. Vitest's own execArgv does not load
- * TypeScript, so the child gets tsx explicitly. Collects every message in arrival order.
+ * A real trainer child process, as the worker forks it. Vitest does not run under tsx, so
+ * the child's flags come from childExecArgv. Collects every message in arrival order.
  */
 export class TrainerHarness {
   readonly messages: ChildMessage[] = [];
@@ -16,7 +17,7 @@ export class TrainerHarness {
   exitCode: number | null | undefined;
 
   constructor(backend = 'cpu') {
-    this.child = fork(CHILD, { execArgv: ['--import', 'tsx'], env: { ...process.env, TRAINER_BACKEND: backend }, serialization: 'advanced', stdio: 'pipe' });
+    this.child = fork(CHILD, { execArgv: childExecArgv(), env: { ...process.env, TRAINER_BACKEND: backend }, serialization: 'advanced', stdio: 'pipe' });
     this.child.stdout?.resume();
     this.child.stderr?.resume();
     this.child.on('message', (msg: ChildMessage) => {

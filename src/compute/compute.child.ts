@@ -1,0 +1,42 @@
+import { AppError } from '../errors/app-error.ts';
+import { validateRunSpec } from '../model/validate-spec.ts';
+import { selectBackend } from '../../workers/training/select-backend.ts';
+import type { TrainerBackendChoice } from '../../workers/training/trainer-protocol.ts';
+import type { ComputeChildMessage, ComputeErrorBody, ComputeRequest } from './compute-protocol.ts';
+import { ModelCache } from './model-cache.ts';
+import { predict } from './predict.ts';
+
+/**
+ * The API's compute process: building a model to validate a spec and running predictions
+ * are CPU-bound tfjs work that would stall every request if done on the API's event loop.
+ * Arguments (from ComputeClient): backend choice, model cache size.
+ */
+const [backendArg = 'cpu', cacheArg = '4'] = process.argv.slice(2);
+const cache = new ModelCache(Math.max(1, Number(cacheArg) || 4));
+const send = (msg: ComputeChildMessage) => process.send?.(msg);
+
+process.on('disconnect', () => process.exit());
+
+const selected = await selectBackend(backendArg as TrainerBackendChoice);
+
+process.on('message', (request: ComputeRequest) => {
+  void handle(request).then(
+    (result) => send({ type: 'response', id: request.id, ok: true, result }),
+    (err) => send({ type: 'response', id: request.id, ok: false, error: errorBody(err) }),
+  );
+});
+send({ type: 'ready', backend: selected.backend });
+
+async function handle(request: ComputeRequest): Promise<unknown> {
+  switch (request.method) {
+    case 'validateRunSpec':
+      return validateRunSpec(request.params.spec, request.params.dataset);
+    case 'predict':
+      return predict(await cache.get(request.params.modelDir), request.params);
+  }
+}
+
+function errorBody(err: unknown): ComputeErrorBody {
+  if (err instanceof AppError) return { code: err.code, message: err.message, details: err.details };
+  return { code: 'INTERNAL', message: (err as Error)?.message ?? String(err) };
+}
