@@ -8,7 +8,7 @@ import { fileSaveHandler } from '../../src/model/file-model-io.ts';
 import { runSpecSchema } from '../../src/runs/run-spec.schema.ts';
 import { runTraining } from '../../workers/training/run-training.ts';
 import type { ChildMessage } from '../../workers/training/trainer-protocol.ts';
-import { squaresImages, squaresInfo, squaresJob, tempDir, TINY_CNN, writeDataset } from '../workers/training/dataset-fixture.ts';
+import { squaresImages, squaresInfo, squaresJob, removeTempDirs, tempDir, TINY_CNN, writeDataset } from '../workers/training/dataset-fixture.ts';
 
 // Default execArgv: under vitest (not tsx) the client adds tsx's loader itself.
 const client = new ComputeClient({ timeoutMs: 20_000 });
@@ -45,6 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client.close();
+  await removeTempDirs();
 });
 
 describe('ComputeClient', () => {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCache } from '../../src/compute/model-cache.ts';
 import { buildModel } from '../../src/model/build-model.ts';
 import { fileSaveHandler } from '../../src/model/file-model-io.ts';
-import { tempDir } from '../workers/training/dataset-fixture.ts';
+import { removeTempDirs, tempDir } from '../workers/training/dataset-fixture.ts';
 
 async function savedModel(): Promise<string> {
   const model = buildModel({ layers: [{ type: 'dense', units: 1 }] }, { inputShape: [2], targetShape: [1], numClasses: null, task: 'regression' });
@@ -17,6 +17,8 @@ async function savedModel(): Promise<string> {
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+afterAll(removeTempDirs);
 
 describe('ModelCache', () => {
   it('loads a model once and disposes the least recently used beyond capacity', async () => {

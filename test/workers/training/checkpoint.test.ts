@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../src/model/build-model.ts';
 import { compileModel } from '../../../src/model/compile-model.ts';
 import { loadCheckpointModel, loadOptimizerState, saveCheckpoint } from '../../../workers/training/checkpoint.ts';
-import { tempDir } from './dataset-fixture.ts';
+import { removeTempDirs, tempDir } from './dataset-fixture.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+afterAll(removeTempDirs);
 
 const dataset = { inputShape: [3], targetShape: [1], numClasses: null, task: 'regression' as const };
 const compile = { optimizer: { type: 'adam' as const, learningRate: 0.1 }, loss: 'meanSquaredError' as const };

@@ -1,18 +1,30 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FEATURES_FILE, TARGETS_FILE } from '../../../src/datasets/dataset-files.ts';
 import type { TrainJob } from '../../../workers/training/trainer-protocol.ts';
 
+const created: string[] = [];
+
+/** A fresh temp dir, removed by {@link removeTempDirs}. */
+export async function tempDir(prefix = 'trainyard-run-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every dir this test file created; call in afterAll. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
 /** Writes features.f32 / targets.f32 into a fresh temp dir, as a ready dataset sits on disk. */
 export async function writeDataset(features: Float32Array, targets: Float32Array): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'trainyard-ds-'));
+  const dir = await tempDir('trainyard-ds-');
   await writeFile(path.join(dir, FEATURES_FILE), new Uint8Array(features.buffer));
   await writeFile(path.join(dir, TARGETS_FILE), new Uint8Array(targets.buffer));
   return dir;
 }
-
-export const tempDir = (prefix = 'trainyard-run-') => mkdtemp(path.join(os.tmpdir(), prefix));
 
 /**
  * `n` 28×28×1 images, faint noise with one bright 6×6 square: class 0 when the square is in

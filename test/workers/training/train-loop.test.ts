@@ -1,16 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../src/model/build-model.ts';
 import { compileModel } from '../../../src/model/compile-model.ts';
 import { saveCheckpoint } from '../../../workers/training/checkpoint.ts';
 import { DataLoader } from '../../../workers/training/data-loader.ts';
 import { trainLoop, type EpochResult } from '../../../workers/training/train-loop.ts';
-import { squaresImages, squaresInfo, tempDir, TINY_CNN } from './dataset-fixture.ts';
+import { squaresImages, squaresInfo, removeTempDirs, tempDir, TINY_CNN } from './dataset-fixture.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+afterAll(removeTempDirs);
 
 function setup(categorical: boolean) {
   const arrays = squaresImages(48);

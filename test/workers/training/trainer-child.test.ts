@@ -1,7 +1,7 @@
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quizScores, squaresImages, squaresJob, tempDir, writeDataset } from './dataset-fixture.ts';
+import { quizScores, squaresImages, squaresJob, removeTempDirs, tempDir, writeDataset } from './dataset-fixture.ts';
 import { TrainerHarness } from './trainer-harness.ts';
 
 /** One trainer process for the whole file: it stays up between runs, as in the worker. */
@@ -16,6 +16,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await trainer?.close();
+  await removeTempDirs();
 });
 
 describe('trainer.child', () => {
