@@ -12,10 +12,14 @@ import security from './plugins/external/security.ts';
 import multipart from './plugins/external/multipart.ts';
 import websocket from './plugins/external/websocket.ts';
 import swagger, { openapiPath } from './plugins/external/swagger.ts';
+import routeRegistry from './plugins/app/route-registry.ts';
+import queuesPlugin from './plugins/app/queues.ts';
+import computePlugin from './plugins/app/compute.ts';
 import healthRoutes from './routes/health/index.ts';
 import eventRoutes from './routes/events/index.ts';
 import workerRoutes from './routes/workers/index.ts';
 import datasetRoutes from './routes/datasets/index.ts';
+import runRoutes from './routes/runs/index.ts';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -35,6 +39,7 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  await app.register(routeRegistry);
   await app.register(errorHandler);
   await app.register(security, { corsOrigins: config.http.corsOrigins });
   await app.register(multipart, { uploadLimitBytes: config.http.uploadLimitBytes });
@@ -45,6 +50,8 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
   await app.register(eventsPlugin, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   await app.register(storagePlugin, { storageDir: config.storageDir });
   await app.register(authPlugin);
+  await app.register(queuesPlugin, { redisPrefix: config.redisPrefix });
+  await app.register(computePlugin);
 
   await app.register(healthRoutes);
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
@@ -57,6 +64,7 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
       await v1.register(eventRoutes);
       await v1.register(workerRoutes, { redisPrefix: config.redisPrefix });
       await v1.register(datasetRoutes, { prefix: '/datasets' });
+      await v1.register(runRoutes, { prefix: '/runs', redisPrefix: config.redisPrefix });
     },
     { prefix: '/v1' },
   );

@@ -1,6 +1,6 @@
 import type { DbTx } from '../db/prisma-client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { PageCursor } from './page-cursor.ts';
+import type { PageCursor } from '../pagination/page-cursor.ts';
 import type { ParsedDataset } from './parsed-dataset.ts';
 
 export interface NewDataset extends ParsedDataset {

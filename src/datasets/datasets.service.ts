@@ -3,16 +3,15 @@ import { AppError, notFound } from '../errors/app-error.ts';
 import type { Storage } from '../storage/storage.ts';
 import { toDatasetDto, type DatasetDto, type DatasetPage } from './dataset.dto.ts';
 import { deleteTeamDataset, findRunsUsingDataset, findTeamDataset, listTeamDatasets, lockTeamDataset } from './datasets.repository.ts';
-import { encodeCursor, type PageCursor } from './page-cursor.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { encodeCursor, type PageCursor } from '../pagination/page-cursor.ts';
+import { isUuid } from '../db/is-uuid.ts';
 
 /**
  * The team's dataset, or 404 NOT_FOUND: for another team's id and for a malformed id alike,
  * so answers reveal nothing about what exists.
  */
 export async function getDataset(db: DbTx, teamId: string, id: string): Promise<DatasetDto> {
-  const row = UUID.test(id) ? await findTeamDataset(db, teamId, id) : null;
+  const row = isUuid(id) ? await findTeamDataset(db, teamId, id) : null;
   if (!row) throw notFound('Dataset');
   return toDatasetDto(row);
 }
@@ -31,7 +30,7 @@ export async function listDatasets(db: DbTx, teamId: string, page: { limit: numb
  * history (and predict) tied to it; the schema restricts such deletes too.
  */
 export async function deleteDataset(db: Db, storage: Storage, teamId: string, id: string): Promise<void> {
-  if (!UUID.test(id)) throw notFound('Dataset');
+  if (!isUuid(id)) throw notFound('Dataset');
   await db.$transaction(async (tx) => {
     if (!(await lockTeamDataset(tx, teamId, id))) throw notFound('Dataset');
     const runs = await findRunsUsingDataset(tx, id);

@@ -5,7 +5,7 @@ import { AppError } from '../../errors/app-error.ts';
 import { ingestDataset } from '../../datasets/dataset-ingest.ts';
 import { datasetDtoSchema, datasetPageSchema } from '../../datasets/dataset.dto.ts';
 import { deleteDataset, getDataset, listDatasets } from '../../datasets/datasets.service.ts';
-import { pageCursorSchema } from '../../datasets/page-cursor.ts';
+import { pageCursorSchema } from '../../pagination/page-cursor.ts';
 
 // Ids are plain strings here: a malformed id answers 404 like an unknown one, never 400.
 const idParams = z.object({ id: z.string() });

@@ -1,0 +1,18 @@
+import fp from 'fastify-plugin';
+import { ComputeClient } from '../../compute/compute-client.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** tfjs work the API needs (validating a spec by building its model, predict), in a child process. */
+    compute: ComputeClient;
+  }
+}
+
+export default fp(
+  async (app) => {
+    const compute = new ComputeClient();
+    app.decorate('compute', compute);
+    app.addHook('onClose', async () => compute.close());
+  },
+  { name: 'compute' },
+);

@@ -1,0 +1,43 @@
+import fp from 'fastify-plugin';
+import { Queue } from 'bullmq';
+import { QueueName, trainJobOptions, trainJobSchema, type TrainJobData } from '../../jobs/job-contracts.ts';
+
+export interface Queues {
+  /** Adds a run's training job; the payload is validated against the shared contract first. */
+  enqueueTraining(data: TrainJobData, priority: number): Promise<void>;
+  /** Removes a run's job if it is still waiting; returns whether it was removed. */
+  removeWaitingTraining(runId: string): Promise<boolean>;
+  train: Queue;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    queues: Queues;
+  }
+}
+
+export default fp(
+  async (app, opts: { redisPrefix: string }) => {
+    const train = new Queue(QueueName.train, { connection: app.redis.duplicate(), prefix: `${opts.redisPrefix}:bull` });
+    const queues: Queues = {
+      train,
+      async enqueueTraining(data, priority) {
+        const payload = trainJobSchema.parse(data);
+        await train.add(QueueName.train, payload, trainJobOptions(payload.runId, priority));
+      },
+      async removeWaitingTraining(runId) {
+        const job = await train.getJob(runId);
+        if (!job) return false;
+        const state = await job.getState();
+        if (state !== 'waiting' && state !== 'prioritized' && state !== 'delayed') return false;
+        await job.remove().catch(() => undefined); // taken by a worker meanwhile: cancel goes through the worker
+        return true;
+      },
+    };
+    app.decorate('queues', queues);
+    app.addHook('onClose', async () => {
+      await train.close();
+    });
+  },
+  { name: 'queues', dependencies: ['redis'] },
+);

@@ -1,0 +1,31 @@
+import fp from 'fastify-plugin';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  websocket: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app registered; the test that keeps openapi.yaml honest reads it. */
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
+/** Must be registered before any route so its onRoute hook sees them all. */
+export default fp(
+  async (app) => {
+    const routes: RegisteredRoute[] = [];
+    app.decorate('registeredRoutes', routes);
+    app.addHook('onRoute', (route) => {
+      if (route.schema?.hide) return;
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        if (method === 'HEAD') continue;
+        routes.push({ method, url: route.url, websocket: Boolean((route as { websocket?: boolean }).websocket) });
+      }
+    });
+  },
+  { name: 'route-registry' },
+);

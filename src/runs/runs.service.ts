@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError, notFound } from '../errors/app-error.ts';
+import type { RunSpec } from './run-spec.schema.ts';
+import { createRun, findTeamRun, transitionRun, updateRun } from './runs.repository.ts';
+import { datasetInfoOf } from './dataset-info.ts';
+
+/** The pieces of the app the run use cases need; a narrow view keeps them testable. */
+type Deps = Pick<FastifyInstance, 'db' | 'queues' | 'compute' | 'events' | 'redis'> & { redisPrefix: string };
+
+/**
+ * Validates a spec against its dataset (the model is built once, off the event loop),
+ * records the run as queued with its first event, then queues the job. PostgreSQL is the
+ * source of truth: if queueing fails the row is removed again and nothing changed.
+ */
+export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
+  const dataset = await deps.db.dataset.findFirst({ where: { id: spec.datasetId, teamId } });
+  if (!dataset) throw new AppError('NOT_FOUND', 'dataset not found', { datasetId: spec.datasetId });
+  if (dataset.status !== 'ready') {
+    throw new AppError('DATASET_NOT_READY', `dataset is ${dataset.status}, not ready`, { datasetId: dataset.id, status: dataset.status });
+  }
+  const summary = await deps.compute.validateRunSpec(spec, datasetInfoOf(dataset));
+
+  const run = await deps.db.$transaction(async (tx) => {
+    const created = await createRun(tx, {
+      teamId,
+      datasetId: dataset.id,
+      spec: spec as object,
+      priority: spec.priority,
+      totalEpochs: spec.fit.epochs,
+      modelSummary: summary as object,
+    });
+    await deps.events.publish({ runId: created.id, teamId, type: 'status', data: { status: 'queued' } }, { tx });
+    return created;
+  });
+
+  try {
+    await deps.queues.enqueueTraining({ runId: run.id }, spec.priority);
+  } catch (err) {
+    await deps.db.run.delete({ where: { id: run.id } });
+    throw new AppError('SERVICE_UNAVAILABLE', 'could not queue the run; try again', { cause: (err as Error).message });
+  }
+  return (await deps.db.run.findUniqueOrThrow({ where: { id: run.id } }));
+}
+
+/**
+ * A queued run is canceled at once. A running one is flagged and its worker told through
+ * Redis; the worker stops it at the next batch, keeps the last checkpoint, and reports
+ * `canceled` itself. Canceling a finished run is a 409.
+ */
+export async function cancelRun(deps: Deps, teamId: string, runId: string) {
+  const run = await findTeamRun(deps.db, teamId, runId);
+  if (!run) throw notFound('run');
+  if (run.status === 'queued') {
+    await deps.queues.removeWaitingTraining(run.id);
+    const canceled = await deps.db.$transaction(async (tx) => {
+      const changed = await transitionRun(tx, run.id, ['queued'], { status: 'canceled', finishedAt: new Date(), stopReason: 'canceled by user' });
+      if (changed) await deps.events.publish({ runId: run.id, teamId, type: 'status', data: { status: 'canceled', stopReason: 'canceled by user' } }, { tx });
+      return changed;
+    });
+    // A worker took it between our read and our update: cancel it as a running run.
+    if (!canceled) return cancelRun(deps, teamId, runId);
+  } else if (run.status === 'running') {
+    await updateRun(deps.db, run.id, { cancelRequested: true });
+    await deps.redis.publish(cancelChannel(deps.redisPrefix), run.id);
+  } else {
+    throw new AppError('CONFLICT', `run is already ${run.status}`, { status: run.status });
+  }
+  return (await findTeamRun(deps.db, teamId, runId))!;
+}
+
+/** Workers subscribe here to learn that a run they train was canceled. */
+export const cancelChannel = (redisPrefix: string) => `${redisPrefix}:control:cancel`;

@@ -1,0 +1,306 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { buildTestApp, createTeam, type TestApp } from '../helper.ts';
+import { openapiPath } from '../../src/plugins/external/swagger.ts';
+import { errorStatus } from '../../src/errors/error-codes.ts';
+import { RUN_EVENT_TYPES } from '../../src/events/run-event-map.ts';
+import { runSpecSchema } from '../../src/runs/run-spec.schema.ts';
+
+/**
+ * openapi.yaml is written by hand, so nothing keeps it true but this file: the documented
+ * routes must be exactly the registered ones, every reference must resolve, the run spec must
+ * have the zod schema's shape, and real error answers must fit the documented envelope.
+ */
+
+type Json = Record<string, unknown>;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** Swagger UI's own routes (`/docs`, `/docs/static/*`, ...) and the spec route are documentation plumbing, not API. */
+const isDocsPlumbing = (path: string) => path === '/openapi.yaml' || path === '/docs' || path.startsWith('/docs/');
+
+/** Fastify's `/v1/runs/:id` → OpenAPI's `/v1/runs/{id}`; a prefix-root route `/v1/runs/` → `/v1/runs`. */
+function toOpenApiPath(url: string): string {
+  const templated = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  return templated.length > 1 ? templated.replace(/\/+$/, '') : templated;
+}
+
+const key = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
+
+function documentedOperations(doc: Json): Map<string, Json> {
+  const ops = new Map<string, Json>();
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
+    for (const method of HTTP_METHODS) {
+      if (item[method]) ops.set(key(method, path), item[method] as Json);
+    }
+  }
+  return ops;
+}
+
+/** A readable both-ways diff, so a failure says exactly which routes to add or remove. */
+function routeDiff(documented: Set<string>, registered: Set<string>): string {
+  const missing = [...registered].filter((r) => !documented.has(r)).sort();
+  const stale = [...documented].filter((r) => !registered.has(r)).sort();
+  const lines: string[] = [];
+  if (missing.length) lines.push('registered in the app but missing from openapi.yaml:', ...missing.map((r) => `  + ${r}`));
+  if (stale.length) lines.push('documented in openapi.yaml but not registered by the app:', ...stale.map((r) => `  - ${r}`));
+  return lines.join('\n');
+}
+
+/** Every `$ref` in the document, with where it sits, for a failure message that points at it. */
+function collectRefs(node: unknown, at: string, out: { ref: string; at: string }[] = []) {
+  if (Array.isArray(node)) node.forEach((child, i) => collectRefs(child, `${at}/${i}`, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') out.push({ ref: v, at });
+      else collectRefs(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
+    }
+  }
+  return out;
+}
+
+/** JSON Pointer lookup within the document; undefined when the target is absent. */
+function resolvePointer(doc: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = doc;
+  for (const raw of ref.slice(2).split('/')) {
+    const token = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!node || typeof node !== 'object' || !(token in node)) return undefined;
+    node = (node as Json)[token];
+  }
+  return node;
+}
+
+function makeDeref(doc: Json) {
+  return function deref(schema: unknown): Json {
+    let node = schema as Json;
+    while (node && typeof node.$ref === 'string') node = resolvePointer(doc, node.$ref) as Json;
+    return node;
+  };
+}
+
+/**
+ * Just enough of OpenAPI 3.0's schema semantics to check an error answer: type, nullable,
+ * required, properties, additionalProperties: false, enum, $ref. Returns the problems found.
+ */
+function validate(doc: Json, schema: unknown, value: unknown, at = '$'): string[] {
+  const s = makeDeref(doc)(schema);
+  if (!s) return [`${at}: schema does not resolve`];
+  if (value === null) return s.nullable === true ? [] : [`${at}: null but not nullable`];
+  const problems: string[] = [];
+  if (Array.isArray(s.enum) && !s.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} not in enum`);
+  const type = s.type as string | undefined;
+  const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+  if (type && !(type === actual || (type === 'number' && actual === 'integer'))) return [...problems, `${at}: expected ${type}, got ${actual}`];
+  if (type === 'object' || s.properties) {
+    const obj = value as Json;
+    for (const name of (s.required as string[] | undefined) ?? []) if (!(name in obj)) problems.push(`${at}: missing required "${name}"`);
+    const props = (s.properties as Record<string, unknown> | undefined) ?? {};
+    for (const [name, v] of Object.entries(obj)) {
+      if (props[name]) problems.push(...validate(doc, props[name], v, `${at}.${name}`));
+      else if (s.additionalProperties === false) problems.push(`${at}: unexpected property "${name}"`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * For comparing the documented run spec with the zod one: every object that carries a
+ * `type` discriminator (layers, optimizers) by its type, with its property names and required
+ * ones, walking $ref, allOf/oneOf/anyOf, items and properties.
+ */
+function discriminatedShapes(root: unknown, deref: (s: unknown) => Json): Map<string, { props: string[]; required: string[] }> {
+  const found = new Map<string, { props: string[]; required: string[] }>();
+  const seen = new Set<unknown>();
+  const walk = (raw: unknown) => {
+    const s = deref(raw);
+    if (!s || typeof s !== 'object' || seen.has(s)) return;
+    seen.add(s);
+    const props = s.properties as Record<string, unknown> | undefined;
+    const typeProp = props?.type ? deref(props.type) : undefined;
+    const literal = typeProp?.const ?? (Array.isArray(typeProp?.enum) && typeProp.enum.length === 1 ? typeProp.enum[0] : undefined);
+    if (props && typeof literal === 'string') {
+      found.set(literal, { props: Object.keys(props).sort(), required: [...((s.required as string[]) ?? [])].sort() });
+    }
+    for (const k of ['allOf', 'oneOf', 'anyOf'] as const) if (Array.isArray(s[k])) (s[k] as unknown[]).forEach(walk);
+    if (s.items) (Array.isArray(s.items) ? s.items : [s.items]).forEach(walk);
+    if (Array.isArray(s.prefixItems)) s.prefixItems.forEach(walk);
+    if (props) Object.values(props).forEach(walk);
+  };
+  walk(root);
+  return found;
+}
+
+const objectShape = (s: Json) => ({
+  props: Object.keys((s.properties as Json) ?? {}).sort(),
+  required: [...((s.required as string[]) ?? [])].sort(),
+  strict: s.additionalProperties === false,
+});
+
+describe('openapi.yaml', () => {
+  let t: TestApp;
+  let text: string;
+  let doc: Json;
+  let deref: (s: unknown) => Json;
+
+  beforeAll(async () => {
+    text = await readFile(openapiPath, 'utf8');
+    doc = parse(text) as Json;
+    deref = makeDeref(doc);
+    t = await buildTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  describe('the document', () => {
+    it('parses as OpenAPI 3.0.x with info, paths and components', () => {
+      expect(doc.openapi).toMatch(/^3\.0\.\d+$/);
+      expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+      expect(Object.keys(doc.paths as Json).length).toBeGreaterThan(0);
+      expect((doc.components as Json).schemas).toBeTypeOf('object');
+    });
+
+    it('resolves every $ref', () => {
+      const refs = collectRefs(doc, '#');
+      expect(refs.length).toBeGreaterThan(0);
+      const broken = refs.filter(({ ref }) => resolvePointer(doc, ref) === undefined).map(({ ref, at }) => `${ref} (at ${at})`);
+      expect(broken, `unresolved $ref:\n${broken.join('\n')}`).toEqual([]);
+    });
+
+    it('has the components the contract promises', () => {
+      const components = doc.components as Json;
+      expect(Object.keys(components.securitySchemes as Json)).toContain('bearerAuth');
+      expect((doc.security as Json[]).map((s) => Object.keys(s)).flat()).toContain('bearerAuth');
+      for (const name of ['Error', 'Dataset', 'DatasetPage', 'Run', 'RunPage', 'RunSpec', 'EpochMetrics', 'Checkpoint', 'PredictRequest', 'PredictResponse', 'Worker', 'RunEvent']) {
+        expect(components.schemas, name).toHaveProperty(name);
+      }
+    });
+
+    it('gives every operation a summary, declared path parameters and responses', () => {
+      const problems: string[] = [];
+      for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
+        const shared = ((item.parameters as unknown[]) ?? []).map(deref);
+        for (const method of HTTP_METHODS) {
+          const op = item[method] as Json | undefined;
+          if (!op) continue;
+          const where = key(method, path);
+          if (typeof op.summary !== 'string' || !op.summary) problems.push(`${where}: no summary`);
+          if (!op.responses || Object.keys(op.responses as Json).length === 0) problems.push(`${where}: no responses`);
+          const params = [...shared, ...((op.parameters as unknown[]) ?? []).map(deref)];
+          for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+            if (!params.some((p) => p.in === 'path' && p.name === name && p.required === true)) problems.push(`${where}: path parameter "${name}" not declared (required, in: path)`);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('documents 401 on every /v1 operation', () => {
+      const missing = [...documentedOperations(doc)].filter(([k, op]) => k.includes(' /v1/') && !(op.responses as Json)['401']).map(([k]) => k);
+      expect(missing).toEqual([]);
+    });
+
+    it('lists exactly the error codes of src/errors/error-codes.ts', () => {
+      const envelope = deref((doc.components as { schemas: Json }).schemas.Error);
+      const inner = deref((envelope.properties as Json).error);
+      const code = deref((inner.properties as Json).code);
+      expect([...(code.enum as string[])].sort()).toEqual(Object.keys(errorStatus).sort());
+    });
+
+    it('describes one RunEvent member per event type of src/events/run-event-map.ts', () => {
+      const runEvent = deref((doc.components as { schemas: Json }).schemas.RunEvent);
+      const mapping = (runEvent.discriminator as { mapping: Record<string, string> }).mapping;
+      expect(Object.keys(mapping).sort()).toEqual([...RUN_EVENT_TYPES].sort());
+      expect((runEvent.oneOf as unknown[]).length).toBe(RUN_EVENT_TYPES.length);
+    });
+
+    it('mirrors the zod run spec: the same layers and optimizers, each with the same fields', () => {
+      const zodSchema = z.toJSONSchema(runSpecSchema, { io: 'input', unrepresentable: 'any' }) as Json;
+      const zodDeref = makeDeref(zodSchema);
+      const docSpec = deref((doc.components as { schemas: Json }).schemas.RunSpec);
+      const zodProps = zodSchema.properties as Json;
+      const docProps = docSpec.properties as Json;
+
+      // Layers by type, optimizers by type: a new member or field in zod must show up here.
+      const docLayers = discriminatedShapes(docProps.model, deref);
+      const zodLayers = discriminatedShapes(zodProps.model, zodDeref);
+      expect(Object.fromEntries(docLayers)).toEqual(Object.fromEntries(zodLayers));
+      const optimizerOf = (props: Json, d: (s: unknown) => Json) => (d(d(props.compile).properties as Json) as Json).optimizer;
+      expect(Object.fromEntries(discriminatedShapes(optimizerOf(docProps, deref), deref))).toEqual(
+        Object.fromEntries(discriminatedShapes(optimizerOf(zodProps, zodDeref), zodDeref)),
+      );
+
+      // The plain objects around them: spec, model, compile, fit.
+      expect(objectShape(docSpec)).toEqual(objectShape(zodSchema));
+      for (const part of ['model', 'compile', 'fit']) {
+        expect(objectShape(deref(docProps[part])), part).toEqual(objectShape(zodDeref(zodProps[part])));
+      }
+      const compileDoc = deref(deref(docProps.compile).properties as Json) as Json;
+      const compileZod = zodDeref(zodDeref(zodProps.compile).properties as Json) as Json;
+      expect(deref(compileDoc.loss).enum).toEqual(zodDeref(compileZod.loss).enum);
+      expect(deref(deref(compileDoc.metrics).items).enum).toEqual(zodDeref(zodDeref(compileZod.metrics).items).enum);
+    });
+  });
+
+  describe('against the app', () => {
+    it('documents exactly the routes the app registers', () => {
+      const registered = new Set(t.app.registeredRoutes.map((r) => key(r.method, toOpenApiPath(r.url))).filter((k) => !isDocsPlumbing(k.split(' ')[1])));
+      const documented = new Set([...documentedOperations(doc).keys()].filter((k) => !isDocsPlumbing(k.split(' ')[1])));
+      // Guards against a registry that silently saw nothing: the set check would then only test the doc.
+      expect(registered.size).toBeGreaterThan(10);
+      const diff = routeDiff(documented, registered);
+      expect(diff, `\n${diff}\n`).toBe('');
+    });
+
+    it('marks the WebSocket routes, and only those, with x-websocket: true', () => {
+      const ops = documentedOperations(doc);
+      const wsRegistered = t.app.registeredRoutes.filter((r) => r.websocket).map((r) => key(r.method, toOpenApiPath(r.url))).sort();
+      expect(wsRegistered).toEqual(['GET /v1/events', 'GET /v1/runs/{id}/events']);
+      const wsDocumented = [...ops].filter(([, op]) => op['x-websocket'] === true).map(([k]) => k).sort();
+      expect(wsDocumented).toEqual(wsRegistered);
+    });
+
+    it('serves the document at GET /openapi.yaml', async () => {
+      const res = await request(t.app.server).get('/openapi.yaml');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/yaml/);
+      expect(res.text).toBe(text);
+    });
+
+    it('renders Swagger UI at GET /docs', async () => {
+      let res = await request(t.app.server).get('/docs');
+      // swagger-ui may redirect /docs to /docs/; follow one hop, no further.
+      if (res.status >= 300 && res.status < 400) {
+        const location = new URL(res.headers.location, 'http://localhost/docs');
+        res = await request(t.app.server).get(location.pathname + location.search);
+      }
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toMatch(/swagger/i);
+    });
+
+    it('answers a 401 whose body fits the documented Error schema', async () => {
+      const res = await request(t.app.server).get('/v1/datasets');
+      expect(res.status).toBe(401);
+      expect(validate(doc, { $ref: '#/components/schemas/Error' }, res.body)).toEqual([]);
+      expect(res.body.error.code).toBe('UNAUTHORIZED');
+    });
+
+    it('answers a 404 whose body fits the documented Error schema', async () => {
+      const team = await createTeam(t.config);
+      const res = await request(t.app.server).get('/v1/runs/00000000-0000-4000-8000-000000000000').set(team.auth);
+      expect(res.status).toBe(404);
+      expect(validate(doc, { $ref: '#/components/schemas/Error' }, res.body)).toEqual([]);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+    });
+
+    it('the envelope check itself rejects a malformed error', () => {
+      // Without this, a validator that accepted everything would make the two tests above pass.
+      expect(validate(doc, { $ref: '#/components/schemas/Error' }, { error: { code: 'NOPE', message: 'x' } })).toEqual([
+        '$.error: missing required "details"',
+        '$.error.code: "NOPE" not in enum',
+      ]);
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import type { Db } from '../src/db/prisma-client.ts';
+import { publishRunEvent } from '../src/events/event-publisher.ts';
+import type { RunEventMap, RunEventType } from '../src/events/run-event-map.ts';
+import { createCheckpoint, transitionRun, updateRun, upsertEpoch } from '../src/runs/runs.repository.ts';
+import type { Prisma } from '../src/generated/prisma/client.ts';
+
+/**
+ * Everything a worker writes about a run: each change to the run row commits together with
+ * the event that announces it, so subscribers never see an event the database does not hold.
+ */
+export class RunRecorder {
+  constructor(
+    private readonly deps: { db: Db; redis: Redis; redisPrefix: string },
+    private readonly run: { id: string; teamId: string },
+  ) {}
+
+  private async commit<T extends RunEventType>(type: T, data: RunEventMap[T], write?: (tx: Prisma.TransactionClient) => Promise<unknown>) {
+    await this.deps.db.$transaction(async (tx) => {
+      await write?.(tx);
+      await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type, data }, { tx });
+    });
+  }
+
+  /** Marks the run running on this worker; false if it is no longer queued or running (canceled meanwhile). */
+  async start(info: { backend: string; workerId: string }): Promise<boolean> {
+    let started = false;
+    await this.deps.db.$transaction(async (tx) => {
+      const run = await tx.run.findUniqueOrThrow({ where: { id: this.run.id } });
+      started = await transitionRun(tx, this.run.id, ['queued', 'running'], {
+        status: 'running',
+        backend: info.backend,
+        workerId: info.workerId,
+        startedAt: run.startedAt ?? new Date(),
+      });
+      if (started) {
+        await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'status', data: { status: 'running', backend: info.backend, workerId: info.workerId } }, { tx });
+      }
+    });
+    return started;
+  }
+
+  summary(summary: unknown) {
+    return updateRun(this.deps.db, this.run.id, { modelSummary: summary as object });
+  }
+
+  epoch(e: RunEventMap['epoch']) {
+    const m = e.metrics;
+    return this.commit('epoch', e, async (tx) => {
+      await upsertEpoch(tx, {
+        runId: this.run.id,
+        epoch: e.epoch,
+        loss: m.loss,
+        acc: m.acc ?? null,
+        valLoss: m.val_loss ?? null,
+        valAcc: m.val_acc ?? null,
+        metrics: { ...m, ...(e.learningRate !== undefined ? { learningRate: e.learningRate } : {}) },
+        durationMs: Math.round(e.durationMs),
+        samplesPerSec: e.samplesPerSec,
+      });
+      await updateRun(tx, this.run.id, { currentEpoch: e.epoch, latestMetrics: m });
+    });
+  }
+
+  async checkpoint(c: { epoch: number; path: string; sizeBytes: number; metrics: Record<string, number> }) {
+    await this.deps.db.$transaction(async (tx) => {
+      const row = await createCheckpoint(tx, { runId: this.run.id, epoch: c.epoch, path: c.path, sizeBytes: c.sizeBytes, metrics: c.metrics });
+      await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'checkpoint', data: { checkpointId: row.id, epoch: c.epoch, sizeBytes: c.sizeBytes, metrics: c.metrics } }, { tx });
+    });
+  }
+
+  log(level: RunEventMap['log']['level'], message: string) {
+    return this.commit('log', { level, message });
+  }
+
+  finish(status: 'completed' | 'canceled', stopReason: string, extra: Prisma.RunUncheckedUpdateManyInput = {}) {
+    return this.commit('status', { status, stopReason }, (tx) =>
+      transitionRun(tx, this.run.id, ['running', 'queued'], { status, stopReason, finishedAt: new Date(), workerId: null, ...extra }),
+    );
+  }
+
+  fail(error: { code: string; message: string }) {
+    return this.commit('status', { status: 'failed', error }, (tx) =>
+      transitionRun(tx, this.run.id, ['running', 'queued'], { status: 'failed', error, stopReason: error.code, finishedAt: new Date(), workerId: null }),
+    );
+  }
+}
