@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
 
 /**
  * Creates the database named in the URL when it is missing, then applies Prisma's
@@ -9,7 +14,29 @@ import pg from 'pg';
  */
 export async function prepareDatabase(databaseUrl: string): Promise<void> {
   await createDatabaseIfMissing(databaseUrl);
-  await runMigrations(databaseUrl);
+  // The WebAssembly schema engine takes seconds to start; skip it when nothing is pending,
+  // which is every start but the first after an upgrade.
+  if ((await pendingMigrations(databaseUrl)).length > 0) await runMigrations(databaseUrl);
+}
+
+/** Migration folders not yet recorded as applied in Prisma's own `_prisma_migrations` table. */
+export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
+  const all = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const applied = await client
+      .query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+      .then((r) => new Set(r.rows.map((row) => row.migration_name)))
+      .catch((err: { code?: string }) => {
+        if (err.code === '42P01') return new Set<string>(); // no table yet: a new database
+        throw err;
+      });
+    return all.filter((name) => !applied.has(name));
+  } finally {
+    await client.end();
+  }
 }
 
 async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
