@@ -5,7 +5,7 @@
  */
 export interface RunEventMap {
   status: {
-    status: 'queued' | 'running' | 'completed' | 'failed' | 'canceled';
+    status: 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'canceled';
     backend?: string;
     workerId?: string;
     error?: { code: string; message: string };

@@ -6,7 +6,7 @@ export const runParams = z.object({ id: z.string() });
 export const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: pageCursorSchema.optional(),
-  status: z.enum(['queued', 'running', 'completed', 'failed', 'canceled']).optional(),
+  status: z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'canceled']).optional(),
 });
 
 /** Weight files are named by us (`weights.bin`, shards `group1-shard1of2.bin`); anything else is refused. */
