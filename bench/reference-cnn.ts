@@ -1,0 +1,27 @@
+import type { CompileSpec } from '../src/model/compile-spec.schema.ts';
+import type { ModelSpec } from '../src/model/layer-spec.schema.ts';
+
+/**
+ * The reference CNN of the training-engine issue, as a run spec: the same model a PyTorch
+ * user would write for (Fashion-)MNIST, so samples/s and accuracy compare with theirs.
+ */
+export const REFERENCE_MODEL: ModelSpec = {
+  layers: [
+    { type: 'conv2d', filters: 32, kernelSize: 3, activation: 'relu' },
+    { type: 'maxPooling2d', poolSize: 2 },
+    { type: 'conv2d', filters: 64, kernelSize: 3, activation: 'relu' },
+    { type: 'maxPooling2d', poolSize: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 128, activation: 'relu' },
+    { type: 'dropout', rate: 0.5 },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ],
+};
+
+export const REFERENCE_COMPILE: CompileSpec = {
+  optimizer: { type: 'adam', learningRate: 0.001 },
+  loss: 'categoricalCrossentropy',
+  metrics: ['accuracy'],
+};
+
+export const REFERENCE_BATCH_SIZE = 64;

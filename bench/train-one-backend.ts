@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs';
+import { buildModel } from '../src/model/build-model.ts';
+import { compileModel } from '../src/model/compile-model.ts';
+import { DataLoader } from '../workers/training/data-loader.ts';
+import { selectBackend } from '../workers/training/select-backend.ts';
+import { trainLoop, type EpochResult } from '../workers/training/train-loop.ts';
+import type { TrainerBackend } from '../workers/training/trainer-protocol.ts';
+import { loadBenchDataset } from './bench-dataset.ts';
+import { REFERENCE_BATCH_SIZE, REFERENCE_COMPILE, REFERENCE_MODEL } from './reference-cnn.ts';
+
+/**
+ * One backend's benchmark, in its own process (forked by train.bench.ts) so that peak RSS
+ * is this backend's alone. Trains the reference CNN through the worker's own code path
+ * (buildModel, compileModel, DataLoader, trainLoop) and prints JSON lines on stdout:
+ * one per epoch with --steady, then one summary (or one `error` line).
+ * Arguments: backend samples epochs testSamples steady(0|1).
+ */
+const [backend, samplesArg, epochsArg, testArg, steadyArg] = process.argv.slice(2);
+const samples = Number(samplesArg);
+const epochs = Number(epochsArg);
+const steady = steadyArg === '1';
+const SEED = 42;
+
+const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ backend, ...line })}\n`);
+const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+try {
+  const device = await loadBackend(backend);
+  const data = await loadBenchDataset(samples, Number(testArg));
+  const dataset = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' as const };
+  const model = buildModel(REFERENCE_MODEL, { ...dataset, loss: REFERENCE_COMPILE.loss, seed: SEED });
+  const optimizer = compileModel(model, REFERENCE_COMPILE);
+  const loader = new DataLoader(data.train, {
+    numSamples: data.train.numSamples,
+    inputShape: dataset.inputShape,
+    targetShape: dataset.targetShape,
+    encoding: { kind: 'oneHot', numClasses: 10 },
+    batchSize: REFERENCE_BATCH_SIZE,
+    validationSplit: 0,
+    shuffle: true,
+    seed: SEED,
+  });
+  const results: EpochResult[] = [];
+  const tensorsPerEpoch: number[] = [];
+  const rssPerEpoch: number[] = [];
+  const outcome = await trainLoop({
+    model,
+    optimizer,
+    loader,
+    startEpoch: 1,
+    totalEpochs: epochs,
+    shouldStop: () => false,
+    onEpochEnd: async (result) => {
+      results.push(result);
+      tensorsPerEpoch.push(tf.memory().numTensors);
+      rssPerEpoch.push(rssMb());
+      if (steady) {
+        print({ epoch: result.epoch, loss: round(result.metrics.loss), samplesPerSec: Math.round(result.samplesPerSec), rssMb: rssMb(), numTensors: tf.memory().numTensors });
+      }
+    },
+  });
+  if (outcome.status !== 'completed') throw new Error(`training stopped: ${JSON.stringify(outcome)}`);
+
+  const last = results[results.length - 1];
+  print({
+    device,
+    dataset: data.source,
+    samples: data.train.numSamples,
+    epochs,
+    samplesPerSec: Math.round(last.samplesPerSec),
+    firstEpochSamplesPerSec: Math.round(results[0].samplesPerSec),
+    loss: round(last.metrics.loss),
+    trainAcc: round(last.metrics.acc),
+    testAcc: round(testAccuracy(model, data.test)),
+    testSamples: data.test.numSamples,
+    peakRssMb: peakRssMb(),
+    numTensors: tf.memory().numTensors,
+    ...(steady ? { rssMbFirstLast: [rssPerEpoch[0], rssPerEpoch[rssPerEpoch.length - 1]], tensorsFirstLast: [tensorsPerEpoch[0], tensorsPerEpoch[tensorsPerEpoch.length - 1]] } : {}),
+  });
+  model.dispose();
+  optimizer.dispose();
+} catch (err) {
+  print({ error: String((err as Error).message ?? err).split('\n')[0] });
+  process.exitCode = 1;
+}
+
+/** The worker's own selection for its backends; `wasm` is tfjs's WebAssembly backend, when installed. */
+async function loadBackend(name: string): Promise<string> {
+  if (name === 'wasm') {
+    const pkg = '@tensorflow/tfjs-backend-wasm';
+    await import(pkg).catch(() => {
+      throw new Error(`${pkg} is not installed`);
+    });
+    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+    return 'CPU (WebAssembly)';
+  }
+  const selected = await selectBackend(name as TrainerBackend);
+  return selected.device;
+}
+
+/** Share of test images whose highest-scoring class is the label. */
+function testAccuracy(model: tf.LayersModel, test: { features: Float32Array; targets: Float32Array; numSamples: number }): number {
+  let correct = 0;
+  const batch = 256;
+  for (let start = 0; start < test.numSamples; start += batch) {
+    const n = Math.min(batch, test.numSamples - start);
+    const predicted = tf.tidy(() => {
+      const xs = tf.tensor4d(test.features.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]);
+      return (model.predict(xs) as tf.Tensor).argMax(-1).dataSync();
+    });
+    for (let i = 0; i < n; i++) if (predicted[i] === test.targets[start + i]) correct++;
+  }
+  return correct / test.numSamples;
+}
+
+function round(v: number | undefined): number | null {
+  return v === undefined ? null : Math.round(v * 10000) / 10000;
+}
