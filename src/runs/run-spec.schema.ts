@@ -1,20 +1,46 @@
 import { z } from 'zod';
 import { compileSpecSchema } from '../model/compile-spec.schema.ts';
-import { modelSpecSchema } from '../model/layer-spec.schema.ts';
+import { modelSpecSchema } from '../model/model-spec.schema.ts';
+import { callbacksSpecSchema } from './callbacks-spec.schema.ts';
 
 /** `fit` of a run spec: Keras's `model.fit` arguments that make sense for a queued run. */
 export const fitSpecSchema = z
   .object({
     epochs: z.number().int().min(1).max(10_000),
     batchSize: z.number().int().min(1).max(8192).default(32),
-    /** Fraction held out for validation: the last part of the data, as Keras does (after a seeded shuffle when `seed` is set). */
+    /**
+     * Fraction held out for validation: the last part of the data left after the test split,
+     * as Keras does (after a seeded shuffle when `seed` is set).
+     */
     validationSplit: z.number().min(0).lt(1).default(0),
+    /** A separate dataset of the team to validate on each epoch, instead of validationSplit. */
+    validationDatasetId: z.string().uuid().optional(),
+    /** Fraction held out first (after the seeded shuffle), never trained on, evaluated once at the end. */
+    testSplit: z.number().min(0).lt(1).default(0),
+    /** A separate dataset of the team to evaluate at the end, instead of testSplit. */
+    testDatasetId: z.string().uuid().optional(),
+    /**
+     * Loss weight per class index (classification only; unlisted classes weigh 1), or
+     * `balanced`: n / (numClasses × count of the class) over the training samples.
+     */
+    classWeight: z.union([z.literal('balanced'), z.record(z.string().regex(/^\d{1,5}$/, 'a class index'), z.number().positive().max(1e6))]).optional(),
     /** Shuffle the training samples every epoch. */
     shuffle: z.boolean().default(true),
-    /** Makes shuffling and weight initialisation reproducible. */
+    /** Makes shuffling, the splits and weight initialisation reproducible. */
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((fit, ctx) => {
+    if (fit.validationSplit > 0 && fit.validationDatasetId) {
+      ctx.addIssue({ code: 'custom', path: ['validationDatasetId'], message: 'give validationSplit or validationDatasetId, not both' });
+    }
+    if (fit.testSplit > 0 && fit.testDatasetId) {
+      ctx.addIssue({ code: 'custom', path: ['testDatasetId'], message: 'give testSplit or testDatasetId, not both' });
+    }
+    if (fit.validationSplit + fit.testSplit >= 1) {
+      ctx.addIssue({ code: 'custom', path: ['testSplit'], message: 'validationSplit + testSplit must leave samples to train on (sum below 1)' });
+    }
+  });
 export type FitSpec = z.infer<typeof fitSpecSchema>;
 
 /**
@@ -27,6 +53,8 @@ export const runSpecSchema = z
     model: modelSpecSchema,
     compile: compileSpecSchema,
     fit: fitSpecSchema,
+    /** Early stopping, checkpoint policy, reduce-LR-on-plateau, a learning-rate schedule (see callbacks-spec.schema.ts). */
+    callbacks: callbacksSpecSchema.optional(),
     /** Higher runs sooner; 0..100. */
     priority: z.number().int().min(0).max(100).default(50),
   })

@@ -17,11 +17,15 @@ interface OptimizerFile {
   weightSpecs: tf.io.WeightsManifestEntry[];
 }
 
-/** Saves the model and, when given, its optimizer's state into `dir`; returns the bytes written. */
-export async function saveCheckpoint(model: tf.LayersModel, dir: string, optimizer?: tf.Optimizer): Promise<number> {
+/**
+ * Saves the model and, when given, its optimizer's state into `dir`; `extra` writes more
+ * files into the same atomic directory (the callbacks' state). Returns the bytes written.
+ */
+export async function saveCheckpoint(model: tf.LayersModel, dir: string, optimizer?: tf.Optimizer, extra?: (tmp: string) => Promise<void>): Promise<number> {
   await writeDirAtomically(dir, async (tmp) => {
     await model.save(fileSaveHandler(tmp));
     if (optimizer) await saveOptimizerState(optimizer, tmp);
+    await extra?.(tmp);
   });
   return dirSize(dir);
 }

@@ -1,16 +1,20 @@
 import type * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { AppError } from '../../src/errors/app-error.ts';
-import { buildModel } from '../../src/model/build-model.ts';
+import { buildRunModel } from '../../src/model/build-run-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
 import { fileSaveHandler, writeDirAtomically } from '../../src/model/file-model-io.ts';
 import { summarizeModel } from '../../src/model/model-summary.ts';
 import { checkLossForTask, targetEncodingFor } from '../../src/model/target-encoding.ts';
 import { runSpecSchema } from '../../src/runs/run-spec.schema.ts';
 import { loadCheckpointModel, loadOptimizerState, saveCheckpoint } from './checkpoint.ts';
-import { DatasetUnreadableError, loadDataset } from './data-loader.ts';
-import { trainLoop } from './train-loop.ts';
-import type { ChildMessage, TrainerFailureCode, TrainJob } from './trainer-protocol.ts';
+import { TrainingCallbacks } from './callbacks/training-callbacks.ts';
+import { fmt } from './callbacks/monitor.ts';
+import { DatasetUnreadableError, loadDataset, type BatchSource } from './data-loader.ts';
+import { evaluateModel } from './evaluate-model.ts';
+import { learningRateOf } from './learning-rate.ts';
+import { trainLoop, type TrainOutcome } from './train-loop.ts';
+import type { ChildMessage, TrainDataset, TrainerFailureCode, TrainJob } from './trainer-protocol.ts';
 
 export interface RunIo {
   send: (msg: ChildMessage) => void;
@@ -38,6 +42,7 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
   const { runId } = job;
   let model: tf.LayersModel | null = null;
   let optimizer: tf.Optimizer | null = null;
+  let callbacks: TrainingCallbacks | null = null;
   try {
     const parsed = runSpecSchema.safeParse(job.spec);
     if (!parsed.success) throw new RunFailure('VALIDATION_FAILED', `invalid run spec: ${parsed.error.message}`);
@@ -50,7 +55,7 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
       ? await loadCheckpointModel(job.resumeFrom.checkpointDir).catch((err: Error) => {
           throw new RunFailure('CHECKPOINT_UNREADABLE', `cannot load the checkpoint of epoch ${job.resumeFrom!.epoch}: ${err.message}`);
         })
-      : buildModel(spec.model, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed });
+      : await buildRunModel(spec.model, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed });
     const encoding = targetEncodingFor(dataset, model.outputs[0].shape.slice(1) as number[], spec.compile.loss);
     const opt = compileModel(model, spec.compile);
     optimizer = opt;
@@ -61,33 +66,68 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
       io.send({ type: 'log', runId, level: 'info', message: `resumed after epoch ${job.resumeFrom.epoch}; optimizer at iteration ${opt.iterations}` });
     }
 
-    const loader = await loadDataset(dataset.dir, {
-      numSamples: dataset.numSamples,
+    const hasValidation = spec.fit.validationSplit > 0 || Boolean(job.validationDataset);
+    callbacks = new TrainingCallbacks(spec.callbacks, { defaultMonitor: hasValidation ? 'val_loss' : 'loss', initialLearningRate: learningRateOf(opt) });
+    const cb = callbacks;
+    if (job.resumeFrom) {
+      await cb.restore(job.resumeFrom.checkpointDir, opt).catch((err: Error) => {
+        throw new RunFailure('CHECKPOINT_UNREADABLE', `cannot restore the callbacks' state: ${err.message}`);
+      });
+    }
+
+    const loaderOptions = {
       inputShape: dataset.inputShape,
       targetShape: dataset.targetShape,
       encoding,
+      numClasses: dataset.numClasses,
       batchSize: spec.fit.batchSize,
+    };
+    const loader = await loadDataset(dataset.dir, {
+      ...loaderOptions,
+      numSamples: dataset.numSamples,
       validationSplit: spec.fit.validationSplit,
+      testSplit: spec.fit.testSplit,
+      classWeight: spec.fit.classWeight,
       shuffle: spec.fit.shuffle,
       seed: spec.fit.seed,
     });
+    /** A separate validation or test dataset: used whole, in its stored order, scaled as the training data. */
+    const loadExtra = (extra: TrainDataset, role: string) => {
+      checkSameShape(extra, dataset, role);
+      return loadDataset(extra.dir, { ...loaderOptions, numSamples: extra.numSamples, validationSplit: 0, shuffle: false }, { from: extra.preprocessing, to: dataset.preprocessing });
+    };
+    const validationLoader = job.validationDataset ? await loadExtra(job.validationDataset, 'validation') : null;
+    const testLoader = job.testDataset ? await loadExtra(job.testDataset, 'test') : null;
+    const source: BatchSource = validationLoader
+      ? { trainBatches: (epoch) => loader.trainBatches(epoch), validationBatches: () => validationLoader.allBatches() }
+      : loader;
+
     io.send({ type: 'started', runId, summary: summarizeModel(model), totalEpochs: spec.fit.epochs, startEpoch });
     const trained = model;
 
-    const outcome = await trainLoop({
-      model: trained,
-      optimizer: opt,
-      loader,
-      startEpoch,
-      totalEpochs: spec.fit.epochs,
-      shouldStop: io.shouldStop,
-      onEpochEnd: async (result) => {
-        io.send({ type: 'epoch', runId, ...result });
-        const dir = checkpointDirOf(job.runDir, result.epoch);
-        const sizeBytes = await saveCheckpoint(trained, dir, opt);
-        io.send({ type: 'checkpoint', runId, epoch: result.epoch, dir, sizeBytes, metrics: result.metrics });
-      },
-    });
+    // A run stopped by a callback and then resumed (the worker died before reporting) does not train on.
+    const outcome: TrainOutcome = cb.stopReason
+      ? { status: 'stopped', lastEpoch: startEpoch - 1, reason: cb.stopReason }
+      : await trainLoop({
+          model: trained,
+          optimizer: opt,
+          loader: source,
+          startEpoch,
+          totalEpochs: spec.fit.epochs,
+          shouldStop: io.shouldStop,
+          onEpochBegin: (epoch) => cb.onEpochBegin(epoch, opt),
+          onEpochEnd: async (result) => {
+            io.send({ type: 'epoch', runId, ...result });
+            const decision = cb.onEpochEnd(result.epoch, result.metrics, trained, opt);
+            for (const line of decision.logs) io.send({ type: 'log', runId, level: line.level, message: line.message });
+            if (decision.saveCheckpoint) {
+              const dir = checkpointDirOf(job.runDir, result.epoch);
+              const sizeBytes = await saveCheckpoint(trained, dir, opt, cb.active ? (tmp) => cb.save(tmp, opt) : undefined);
+              io.send({ type: 'checkpoint', runId, epoch: result.epoch, dir, sizeBytes, metrics: result.metrics });
+            }
+            return decision.stop ? { stop: decision.stop } : undefined;
+          },
+        });
 
     if (outcome.status === 'nan') {
       throw new RunFailure('NAN_LOSS', `the loss became ${outcome.loss} at epoch ${outcome.epoch}, batch ${outcome.batch + 1}; try a lower learning rate`);
@@ -96,15 +136,49 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
       io.send({ type: 'done', runId, status: 'canceled', stopReason: `canceled by user after epoch ${outcome.lastEpoch}`, modelDir: null });
       return;
     }
+    const restored = cb.restoreBest(trained, outcome.lastEpoch);
+    if (restored) io.send({ type: 'log', runId, level: 'info', message: restored });
     const modelDir = modelDirOf(job.runDir);
     await writeDirAtomically(modelDir, async (tmp) => void (await trained.save(fileSaveHandler(tmp))));
-    io.send({ type: 'done', runId, status: 'completed', stopReason: `completed ${spec.fit.epochs} epochs`, modelDir });
+
+    const testBatches = testLoader ? testLoader.allBatches() : spec.fit.testSplit > 0 ? loader.testBatches() : null;
+    const test = testBatches
+      ? await evaluateModel(trained, testBatches, { classNames: dataset.task === 'classification' ? classNamesOf(dataset) : undefined })
+      : null;
+    if (test) io.send({ type: 'log', runId, level: 'info', message: `test: ${Object.entries(test.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} on ${test.numSamples} samples` });
+    const stopReason = outcome.status === 'stopped' ? outcome.reason : `completed all ${spec.fit.epochs} epochs`;
+    io.send({
+      type: 'done',
+      runId,
+      status: 'completed',
+      stopReason,
+      modelDir,
+      ...(test && test.numSamples > 0 && { testMetrics: test.metrics }),
+      ...(test?.confusionMatrix && { confusionMatrix: test.confusionMatrix }),
+    });
   } catch (err) {
     io.send({ type: 'failed', runId, ...failureOf(err) });
   } finally {
+    callbacks?.dispose();
     model?.dispose();
     optimizer?.dispose();
   }
+}
+
+/** The worker checked this when it queued nothing wrong; a dataset changed since would train on garbage. */
+function checkSameShape(extra: TrainDataset, dataset: TrainDataset, role: string) {
+  const same =
+    extra.task === dataset.task &&
+    extra.inputShape.join() === dataset.inputShape.join() &&
+    extra.targetShape.join() === dataset.targetShape.join() &&
+    extra.numClasses === dataset.numClasses;
+  if (!same) throw new RunFailure('INVALID_DATASET', `the ${role} dataset does not have the training dataset's input shape, target shape and classes`);
+}
+
+/** Class names for the confusion matrix; a dataset without names gets its class indices. */
+function classNamesOf(dataset: TrainDataset): string[] {
+  const k = dataset.numClasses ?? 0;
+  return Array.from({ length: k }, (_, i) => dataset.classNames[i] ?? String(i));
 }
 
 function failureOf(err: unknown): { code: TrainerFailureCode; message: string } {

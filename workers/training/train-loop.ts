@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { learningRateOf } from '../../src/model/compile-model.ts';
-import { disposeBatch, type Batch, type DataLoader } from './data-loader.ts';
+import { disposeBatch, type Batch, type BatchSource } from './data-loader.ts';
+import { evaluateModel } from './evaluate-model.ts';
+import { learningRateOf } from './learning-rate.ts';
+import { trainStep } from './train-step.ts';
 
 export interface EpochResult {
   /** 1-based, counted over the whole run. */
@@ -17,20 +19,27 @@ export interface TrainLoopOptions {
   /** Compiled with `optimizer`. */
   model: tf.LayersModel;
   optimizer: tf.Optimizer;
-  loader: DataLoader;
+  loader: BatchSource;
   /** First epoch to run (1-based): 1 for a new run, checkpoint epoch + 1 for a resumed one. */
   startEpoch: number;
   /** Last epoch to run (inclusive). */
   totalEpochs: number;
   /** Polled after every batch; true stops the run there. */
   shouldStop: () => boolean;
-  /** Awaited after each finished epoch (metrics, checkpoint), before the next one starts. */
-  onEpochEnd: (result: EpochResult) => Promise<void>;
+  /** Called before each epoch starts (learning-rate schedules set the rate here). */
+  onEpochBegin?: (epoch: number) => void;
+  /**
+   * Awaited after each finished epoch (metrics, callbacks, checkpoint), before the next one
+   * starts; `{ stop }` ends training after this epoch (early stopping).
+   */
+  onEpochEnd: (result: EpochResult) => Promise<void | { stop: string }>;
 }
 
 export type TrainOutcome =
   | { status: 'completed'; lastEpoch: number }
   | { status: 'canceled'; lastEpoch: number }
+  /** A callback ended training early. */
+  | { status: 'stopped'; lastEpoch: number; reason: string }
   | { status: 'nan'; epoch: number; batch: number; loss: number };
 
 /**
@@ -44,6 +53,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainOutcome
   const names = model.metricsNames;
   let lastEpoch = options.startEpoch - 1;
   for (let epoch = options.startEpoch; epoch <= options.totalEpochs; epoch++) {
+    options.onEpochBegin?.(epoch);
     const started = performance.now();
     const sums = new Array<number>(names.length).fill(0);
     let seen = 0;
@@ -51,7 +61,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainOutcome
     for (const batch of loader.trainBatches(epoch)) {
       let values: number[];
       try {
-        values = toArray(await model.trainOnBatch(batch.xs, batch.ys));
+        values = await trainStep(model, batch.xs, batch.ys, batch.sampleWeights);
       } finally {
         disposeBatch(batch);
       }
@@ -65,10 +75,11 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainOutcome
     const trainMs = performance.now() - started;
     const metrics: Record<string, number> = {};
     names.forEach((name, i) => (metrics[name] = sums[i] / seen));
-    Object.assign(metrics, await evaluate(model, loader.validationBatches(), names));
+    Object.assign(metrics, await validate(model, loader.validationBatches()));
     if (options.shouldStop()) return { status: 'canceled', lastEpoch };
 
-    await options.onEpochEnd({
+    // The rate this epoch trained with, read before callbacks change it for the next one.
+    const verdict = await options.onEpochEnd({
       epoch,
       metrics,
       durationMs: Math.round(performance.now() - started),
@@ -76,31 +87,16 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainOutcome
       learningRate: learningRateOf(options.optimizer),
     });
     lastEpoch = epoch;
+    if (verdict) return { status: 'stopped', lastEpoch, reason: verdict.stop };
   }
   return { status: 'completed', lastEpoch };
 }
 
 /** Mean loss and metrics over the validation batches, named val_<name>; empty without validation data. */
-async function evaluate(model: tf.LayersModel, batches: Iterable<Batch>, names: string[]): Promise<Record<string, number>> {
-  const sums = new Array<number>(names.length).fill(0);
-  let seen = 0;
-  for (const batch of batches) {
-    const result = model.evaluate(batch.xs, batch.ys, { batchSize: batch.size });
-    const scalars = Array.isArray(result) ? result : [result];
-    try {
-      for (let i = 0; i < scalars.length; i++) sums[i] += (await scalars[i].data())[0] * batch.size;
-    } finally {
-      tf.dispose(scalars);
-      disposeBatch(batch);
-    }
-    seen += batch.size;
-    await yieldToEventLoop();
-  }
-  if (seen === 0) return {};
-  return Object.fromEntries(names.map((name, i) => [`val_${name}`, sums[i] / seen]));
+async function validate(model: tf.LayersModel, batches: Iterable<Batch>): Promise<Record<string, number>> {
+  const { metrics } = await evaluateModel(model, batches);
+  return Object.fromEntries(Object.entries(metrics).map(([name, v]) => [`val_${name}`, v]));
 }
-
-const toArray = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
 
 /** A macrotask turn: awaiting a resolved promise would not let IPC messages in. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,6 +2,7 @@ import type { Preprocessing } from '../../src/datasets/preprocessing.ts';
 import type { DatasetTask } from '../../src/model/dataset-shape.ts';
 import type { ModelSummary } from '../../src/model/model-summary.ts';
 import type { RunSpec } from '../../src/runs/run-spec.schema.ts';
+import type { ConfusionMatrix } from './evaluate-model.ts';
 
 /**
  * The IPC protocol between a training worker (parent) and its trainer child process.
@@ -10,27 +11,34 @@ import type { RunSpec } from '../../src/runs/run-spec.schema.ts';
  * tfjs-node | cpu. The child answers `ready` once its backend is loaded (or `failed` with
  * code BACKEND_UNAVAILABLE and exits when a forced backend does not load). Then, one run at
  * a time: the parent sends `train`; the child answers `started`, then per epoch `epoch`
- * and `checkpoint`, any number of `log`, and finally exactly one `done` or `failed`.
+ * and (unless the run's modelCheckpoint policy skips the epoch) `checkpoint`, any number of
+ * `log`, and finally exactly one `done` or `failed`.
  * `cancel` stops the run at the next batch (`done` with status canceled; the checkpoints
  * of finished epochs stay). The child then waits for the next `train`.
  */
 export type TrainerBackendChoice = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'cpu';
 export type TrainerBackend = Exclude<TrainerBackendChoice, 'auto'>;
 
+export interface TrainDataset {
+  /** Holds features.f32 and targets.f32 (see src/datasets/dataset-files.ts). */
+  dir: string;
+  numSamples: number;
+  inputShape: number[];
+  targetShape: number[];
+  numClasses: number | null;
+  classNames: string[];
+  task: DatasetTask;
+  preprocessing: Preprocessing;
+}
+
 export interface TrainJob {
   runId: string;
   spec: RunSpec;
-  dataset: {
-    /** Holds features.f32 and targets.f32 (see src/datasets/dataset-files.ts). */
-    dir: string;
-    numSamples: number;
-    inputShape: number[];
-    targetShape: number[];
-    numClasses: number | null;
-    classNames: string[];
-    task: DatasetTask;
-    preprocessing: Preprocessing;
-  };
+  dataset: TrainDataset;
+  /** A separate dataset validated on each epoch (fit.validationDatasetId), used whole. */
+  validationDataset?: TrainDataset;
+  /** A separate dataset evaluated once at the end (fit.testDatasetId), used whole. */
+  testDataset?: TrainDataset;
   /** Checkpoints go to `${runDir}/checkpoints/epoch-<N>/`, the final model to `${runDir}/model/`. */
   runDir: string;
   /** Continue a run from the checkpoint of a finished epoch: epochs epoch+1..spec.fit.epochs remain. */
@@ -75,7 +83,9 @@ export type ChildMessage =
       stopReason: string;
       /** The final model (model.json + weights.bin); null when canceled (the last checkpoint is kept instead). */
       modelDir: string | null;
-      /** Metrics on a held-out test split; not produced yet. */
+      /** Metrics of the final model on the test split or test dataset (tfjs's names: loss, acc, ...). */
       testMetrics?: Record<string, number>;
+      /** Classification with test data: rows true class, columns predicted class. */
+      confusionMatrix?: ConfusionMatrix;
     }
   | { type: 'failed'; runId?: string; code: TrainerFailureCode; message: string };

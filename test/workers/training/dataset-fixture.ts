@@ -88,7 +88,7 @@ export function squaresJob(dir: string, runDir: string, fit: Partial<TrainJob['s
       datasetId: '6f1c1f8e-2b7a-4d47-9d7c-3f1f0f6f8b11',
       model: { layers: TINY_CNN },
       compile: { optimizer: { type: 'adam', learningRate: 0.01 }, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] },
-      fit: { epochs: 4, batchSize: 16, validationSplit: 0.25, shuffle: true, seed: 3, ...fit },
+      fit: { epochs: 4, batchSize: 16, validationSplit: 0.25, testSplit: 0, shuffle: true, seed: 3, ...fit },
       priority: 50,
     },
     dataset: { dir, numSamples, ...squaresInfo },
