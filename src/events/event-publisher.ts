@@ -52,11 +52,13 @@ export async function publishRunEvent<T extends RunEventType>(
 /**
  * Prisma has no after-commit hook, so wait for the caller's transaction from outside: our
  * UPDATE holds the run row's lock until it ends, and FOR SHARE blocks until then. Then announce
- * the row as committed: nothing if it rolled back, and the stored content even if a later
- * transaction reused the number, so subscribers never see an event the database does not hold.
+ * the event only if the row committed is ours: after a rollback a later transaction may have
+ * reused the number, and it announces its own event.
  */
 async function announceWhenCommitted(deps: EventPublisherDeps, teamId: string, event: RunEvent): Promise<void> {
   await deps.db.$queryRaw`SELECT 1 FROM "Run" WHERE "id" = ${event.runId} FOR SHARE`;
   const committed = await findRunEvent(deps.db, event.runId, event.seq);
-  if (committed) await broadcastRunEvent(deps.redis, deps.redisPrefix, teamId, committed);
+  if (committed && JSON.stringify(committed) === JSON.stringify(event)) {
+    await broadcastRunEvent(deps.redis, deps.redisPrefix, teamId, committed);
+  }
 }
