@@ -20,6 +20,8 @@ export interface ComputeClientOptions {
   backend?: 'cpu' | 'tfjs-node' | 'auto';
   /** Trained models kept loaded for predict. Default 4. */
   modelCacheSize?: number;
+  /** Parameter budget a spec's model must fit (MODEL_MAX_PARAMS). Default: build-model's MAX_PARAMS. */
+  modelMaxParams?: number;
 }
 
 interface Pending {
@@ -84,7 +86,7 @@ export class ComputeClient {
   }
 
   private startChild(): Promise<ChildProcess> {
-    const args = [this.options.backend ?? 'cpu', String(this.options.modelCacheSize ?? 4)];
+    const args = [this.options.backend ?? 'cpu', String(this.options.modelCacheSize ?? 4), ...(this.options.modelMaxParams ? [String(this.options.modelMaxParams)] : [])];
     const child = fork(CHILD_ENTRY, args, { execArgv: this.options.execArgv ?? childExecArgv() });
     return new Promise((resolve, reject) => {
       const onStartExit = (code: number | null) => reject(new AppError('SERVICE_UNAVAILABLE', `the compute process exited while starting (code ${code})`));

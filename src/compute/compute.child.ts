@@ -9,9 +9,10 @@ import { predict } from './predict.ts';
 /**
  * The API's compute process: building a model to validate a spec and running predictions
  * are CPU-bound tfjs work that would stall every request if done on the API's event loop.
- * Arguments (from ComputeClient): backend choice, model cache size.
+ * Arguments (from ComputeClient): backend choice, model cache size, optional parameter budget.
  */
-const [backendArg = 'cpu', cacheArg = '4'] = process.argv.slice(2);
+const [backendArg = 'cpu', cacheArg = '4', maxParamsArg] = process.argv.slice(2);
+const maxParams = maxParamsArg ? Number(maxParamsArg) : undefined;
 const cache = new ModelCache(Math.max(1, Number(cacheArg) || 4));
 const send = (msg: ComputeChildMessage) => process.send?.(msg);
 
@@ -30,7 +31,7 @@ send({ type: 'ready', backend: selected.backend });
 async function handle(request: ComputeRequest): Promise<unknown> {
   switch (request.method) {
     case 'validateRunSpec':
-      return validateRunSpec(request.params.spec, request.params.dataset);
+      return validateRunSpec(request.params.spec, request.params.dataset, maxParams);
     case 'predict':
       return predict(await cache.get(request.params.modelDir), request.params);
   }

@@ -8,6 +8,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Extra answer hints; `retryAfterS` becomes a `Retry-After` header (429, 503). */
+    readonly hints: { retryAfterS?: number } = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { bullPriority } from './fair-share.ts';
 
 /**
  * The contract between the API (which adds jobs) and workers (which take them): queue
@@ -18,11 +19,12 @@ export type TrainJobData = z.infer<typeof trainJobSchema>;
  * crashes (a stalled job is retried from the last checkpoint); input errors fail with
  * UnrecoverableError and are not retried.
  */
-export function trainJobOptions(runId: string, priority: number): JobsOptions {
+export function trainJobOptions(runId: string, priority: number, rank = 0): JobsOptions {
   return {
     jobId: runId,
     // BullMQ: 1 is the highest priority; our API takes higher numbers as more urgent (0..100).
-    priority: Math.max(1, 101 - priority),
+    // `rank` places the run behind its own team's active runs: see fair-share.ts.
+    priority: bullPriority(rank, priority),
     attempts: 5,
     backoff: { type: 'exponential', delay: 2000 },
     removeOnComplete: { age: 24 * 3600, count: 1000 },

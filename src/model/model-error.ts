@@ -11,3 +11,11 @@ export function layerError(index: number, spec: Pick<LayerSpec, 'type' | 'name'>
 export function modelError(reason: string, details: Record<string, unknown> = {}): AppError {
   return new AppError('INVALID_MODEL', reason, { ...details, reason });
 }
+
+/** MODEL_TOO_LARGE: the model would exceed the parameter budget (MODEL_MAX_PARAMS). */
+export function modelTooLarge(maxParams: number, details: Record<string, unknown> = {}): AppError {
+  return new AppError('MODEL_TOO_LARGE', `the model would have more than ${maxParams.toLocaleString('en')} parameters, the limit (MODEL_MAX_PARAMS)`, {
+    ...details,
+    maxParams,
+  });
+}

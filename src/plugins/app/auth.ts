@@ -6,6 +6,8 @@ import { findTeamByKey } from '../../auth/api-keys.repository.ts';
 export interface AuthTeam {
   id: string;
   name: string;
+  /** The id of the key used, which rate limits count against (never the key itself). */
+  keyId: string;
 }
 
 declare module 'fastify' {
@@ -49,7 +51,7 @@ export default fp(
       if (!key) throw new AppError('UNAUTHORIZED', 'Missing API key: send Authorization: Bearer <key>');
       const team = await findTeamByKey(app.db, key);
       if (!team) throw new AppError('UNAUTHORIZED', 'Invalid or revoked API key');
-      request.team = { id: team.id, name: team.name };
+      request.team = { id: team.id, name: team.name, keyId: team.keyId };
     });
   },
   { name: 'auth', dependencies: ['prisma'] },

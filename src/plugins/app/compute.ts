@@ -9,8 +9,8 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app) => {
-    const compute = new ComputeClient();
+  async (app, opts: { modelMaxParams?: number }) => {
+    const compute = new ComputeClient({ modelMaxParams: opts.modelMaxParams });
     app.decorate('compute', compute);
     app.addHook('onClose', async () => compute.close());
   },

@@ -13,6 +13,7 @@ export default fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError | Error, request, reply) => {
       if (err instanceof AppError) {
+        if (err.hints.retryAfterS !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.hints.retryAfterS))));
         return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details ?? null } });
       }
       if (hasZodFastifySchemaValidationErrors(err)) {

@@ -1,0 +1,42 @@
+import type { DbTx } from '../db/prisma-client.ts';
+import type { RunStatus } from '../generated/prisma/client.ts';
+
+/** A team's limits; null means unlimited. */
+export interface TeamQuota {
+  maxRunningRuns: number | null;
+  maxQueuedRuns: number | null;
+  maxStoredBytes: bigint | null;
+}
+
+/**
+ * Locks the team row until the transaction ends. Every quota check that is followed by a
+ * write (a new run, a new dataset, a run starting) takes it first, so two concurrent requests
+ * of one team cannot both pass a check that only one of them fits under.
+ */
+export async function lockTeamQuota(tx: DbTx, teamId: string): Promise<TeamQuota | null> {
+  const rows = await tx.$queryRaw<TeamQuota[]>`
+    SELECT "maxRunningRuns", "maxQueuedRuns", "maxStoredBytes" FROM "Team" WHERE "id" = ${teamId} FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+export function countTeamRuns(db: DbTx, teamId: string, status: RunStatus, exceptRunId?: string): Promise<number> {
+  return db.run.count({ where: { teamId, status, ...(exceptRunId ? { id: { not: exceptRunId } } : {}) } });
+}
+
+/** Bytes the team keeps in storage: its datasets' files plus its uploaded base models. */
+export async function teamStoredBytes(db: DbTx, teamId: string): Promise<bigint> {
+  const [datasets, baseModels] = await Promise.all([
+    db.dataset.aggregate({ where: { teamId }, _sum: { bytes: true } }),
+    db.baseModel.aggregate({ where: { teamId }, _sum: { bytes: true } }),
+  ]);
+  return (datasets._sum.bytes ?? 0n) + (baseModels._sum.bytes ?? 0n);
+}
+
+export function findTeamByName(db: DbTx, name: string) {
+  return db.team.findUnique({ where: { name } });
+}
+
+/** Sets the given limits (undefined leaves one as it is, null removes it). */
+export function setTeamQuota(db: DbTx, teamId: string, quota: Partial<TeamQuota>) {
+  return db.team.update({ where: { id: teamId }, data: quota });
+}
