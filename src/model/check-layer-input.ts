@@ -46,6 +46,25 @@ function checkWindow(spec: LayerSpec, [h, w]: readonly number[]): string | null 
   return `${what} ${eh}×${ew} is larger than its ${h}×${w} input (padding "valid"); use padding "same" or a smaller ${what}`;
 }
 
+/**
+ * Checks the inputs of a merge layer: `add` needs them all of one shape; `concatenate`
+ * needs one rank and equal sizes on every axis but the one it joins along.
+ */
+export function checkMergeInputs(spec: Extract<LayerSpec, { type: 'add' | 'concatenate' }>, shapes: readonly (readonly number[])[]): string | null {
+  const listed = () => spec.inputs.map((name, i) => `"${name}" [${shapes[i].join(', ')}]`).join(', ');
+  if (spec.type === 'add') {
+    const first = shapes[0].join(',');
+    return shapes.every((s) => s.join(',') === first) ? null : `add needs inputs of one shape, got ${listed()}`;
+  }
+  const rank = shapes[0].length;
+  if (shapes.some((s) => s.length !== rank)) return `concatenate needs inputs of one rank, got ${listed()}`;
+  const axis = spec.axis ?? -1;
+  const at = axis < 0 ? rank + axis : axis - 1;
+  if (at < 0 || at >= rank) return `axis ${axis} is outside inputs of rank ${rank} (batch axis excluded)`;
+  const fits = shapes.every((s) => s.every((d, k) => k === at || d === shapes[0][k]));
+  return fits ? null : `concatenate along axis ${axis} needs every other axis equal, got ${listed()}`;
+}
+
 /** Weights a dense or conv2d layer would allocate, known before it is built, so oversized models are refused without allocating them. */
 export function estimateParams(spec: LayerSpec, input: readonly number[]): number {
   if (spec.type === 'dense') return input[input.length - 1] * spec.units + (spec.useBias === false ? 0 : spec.units);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { ACCURACY_METRICS, type CompileSpec, type MetricName, type OptimizerSpec, type OptimizerType } from './compile-spec.schema.ts';
+import { ACCURACY_METRICS, type CompileSpec, type LossName, type MetricName, type OptimizerSpec, type OptimizerType } from './compile-spec.schema.ts';
+import { huberLoss, msleMetric, precisionMetric, recallMetric } from './metric-functions.ts';
 
 /** Learning rates used when a spec names none: Keras's defaults where tfjs has none of its own. */
 export const DEFAULT_LEARNING_RATES: Record<OptimizerType, number> = {
@@ -33,20 +34,34 @@ export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
   }
 }
 
+type TfjsMetric = string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
+
 /**
  * The metrics handed to tfjs. Every accuracy variant becomes `acc`: tfjs then picks binary,
  * categorical or sparse accuracy from the loss and output (so `acc` is right with
  * sparseCategoricalCrossentropy too) and names it `acc` / `val_acc` in the history.
+ * precision, recall and msle are our functions (tfjs lacks or mis-thresholds them), reported
+ * under those names; the rest are tfjs's by name.
  */
-export function tfjsMetrics(metrics: readonly MetricName[] = []): string[] {
-  const names = metrics.map((m) => ((ACCURACY_METRICS as readonly string[]).includes(m) ? 'acc' : m));
-  return [...new Set(names)];
+export function tfjsMetrics(metrics: readonly MetricName[] = [], loss: LossName = 'meanSquaredError'): TfjsMetric[] {
+  const alias = (m: MetricName) => ((ACCURACY_METRICS as readonly string[]).includes(m) ? 'acc' : m === 'meanSquaredLogarithmicError' ? 'msle' : m === 'cosineProximity' ? 'cosine' : m);
+  return [...new Set(metrics.map(alias))].map((m) => {
+    if (m === 'precision') return precisionMetric(loss);
+    if (m === 'recall') return recallMetric(loss);
+    if (m === 'msle') return msleMetric;
+    return m;
+  });
+}
+
+/** The loss handed to tfjs: its name, or our function for the ones tfjs's layers API lacks. */
+export function tfjsLoss(loss: LossName): TfjsMetric {
+  return loss === 'huber' ? huberLoss : loss;
 }
 
 /** Compiles `model` with a fresh optimizer from the spec; returns the optimizer (its state is saved with checkpoints). */
 export function compileModel(model: tf.LayersModel, spec: CompileSpec): tf.Optimizer {
   const optimizer = createOptimizer(spec.optimizer);
-  model.compile({ optimizer, loss: spec.loss, metrics: tfjsMetrics(spec.metrics) });
+  model.compile({ optimizer, loss: tfjsLoss(spec.loss), metrics: tfjsMetrics(spec.metrics, spec.loss) });
   return optimizer;
 }
 

@@ -78,6 +78,9 @@ export const LOSSES = [
   'logcosh',
   'kullbackLeiblerDivergence',
   'poisson',
+  'cosineProximity',
+  /** Keras's Huber loss (delta 1): quadratic for small errors, linear for large ones. */
+  'huber',
 ] as const;
 export const lossSchema = z.enum(LOSSES);
 export type LossName = z.infer<typeof lossSchema>;
@@ -94,9 +97,12 @@ export const METRICS = [
   'meanAbsolutePercentageError',
   'crossentropy',
   'ce',
+  'msle',
+  'meanSquaredLogarithmicError',
   'precision',
   'recall',
   'cosine',
+  'cosineProximity',
 ] as const;
 export const metricSchema = z.enum(METRICS);
 export type MetricName = z.infer<typeof metricSchema>;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LayerSpec } from './layer-spec.schema.ts';
+import { createInitializer } from './create-initializer.ts';
+import type { InitializerSpec, LayerSpec, RegularizerSpec } from './layer-spec.schema.ts';
 
 /** tfjs does not export its Layer base class by name from the package root. */
 type Layer = Parameters<tf.Sequential['add']>[0];
@@ -11,8 +12,23 @@ export interface CreateLayerOptions {
   seed?: number;
 }
 
-const l1l2 = (r: { l1?: number; l2?: number } | undefined) => (r ? tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }) : undefined);
-const kernelInit = (seed: number | undefined) => (seed === undefined ? undefined : tf.initializers.glorotUniform({ seed }));
+const l1l2 = (r: RegularizerSpec | undefined) => (r ? tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 }) : undefined);
+
+/** Keras's defaults (glorotUniform kernels, zero biases); a seeded run seeds the default kernel initializer too. */
+const kernelInit = (spec: InitializerSpec | undefined, seed: number | undefined) =>
+  spec ? createInitializer(spec, seed) : seed === undefined ? undefined : tf.initializers.glorotUniform({ seed });
+const biasInit = (spec: InitializerSpec | undefined, seed: number | undefined) => (spec ? createInitializer(spec, seed) : undefined);
+
+/** The weight options dense and conv2d share. */
+function weightArgs(spec: Extract<LayerSpec, { type: 'dense' | 'conv2d' }>, seed: number | undefined) {
+  return {
+    useBias: spec.useBias,
+    kernelRegularizer: l1l2(spec.kernelRegularizer),
+    biasRegularizer: l1l2(spec.biasRegularizer),
+    kernelInitializer: kernelInit(spec.kernelInitializer, seed),
+    biasInitializer: biasInit(spec.biasInitializer, seed === undefined ? undefined : seed + 7919),
+  };
+}
 
 /** Maps one layer spec to its tfjs layer. Pure: builds nothing until the layer is added to a model. */
 export function createLayer(spec: LayerSpec, { inputShape, seed }: CreateLayerOptions = {}): Layer {
@@ -23,9 +39,7 @@ export function createLayer(spec: LayerSpec, { inputShape, seed }: CreateLayerOp
         ...common,
         units: spec.units,
         activation: spec.activation,
-        useBias: spec.useBias,
-        kernelRegularizer: l1l2(spec.kernelRegularizer),
-        kernelInitializer: kernelInit(seed),
+        ...weightArgs(spec, seed),
       });
     case 'conv2d':
       return tf.layers.conv2d({
@@ -36,9 +50,7 @@ export function createLayer(spec: LayerSpec, { inputShape, seed }: CreateLayerOp
         padding: spec.padding,
         activation: spec.activation,
         dilationRate: spec.dilationRate,
-        useBias: spec.useBias,
-        kernelRegularizer: l1l2(spec.kernelRegularizer),
-        kernelInitializer: kernelInit(seed),
+        ...weightArgs(spec, seed),
       });
     case 'maxPooling2d':
       return tf.layers.maxPooling2d({ ...common, poolSize: spec.poolSize ?? 2, strides: spec.strides, padding: spec.padding });
@@ -60,5 +72,9 @@ export function createLayer(spec: LayerSpec, { inputShape, seed }: CreateLayerOp
       return tf.layers.reshape({ ...common, targetShape: spec.targetShape });
     case 'zeroPadding2d':
       return tf.layers.zeroPadding2d({ ...common, padding: spec.padding ?? 1 });
+    case 'add':
+      return tf.layers.add(common);
+    case 'concatenate':
+      return tf.layers.concatenate({ ...common, axis: spec.axis ?? -1 });
   }
 }

@@ -1,14 +1,32 @@
 import { z } from 'zod';
 
 /**
- * One layer of a sequential model, in tfjs's (Keras's) names and options, camelCase.
- * A discriminated union on `type`, so new layers (add, concatenate, graphs with `inputs`)
- * slot in as new members without touching the existing ones.
+ * One layer of a model, in tfjs's (Keras's) names and options, camelCase. A discriminated
+ * union on `type`. A layer may carry `name` and `inputs` (names of earlier layers, `input`
+ * being the dataset's input); without `inputs` it takes the previous layer, so a plain list
+ * is a sequential model and named `inputs` make a graph (residual `add`, `concatenate`).
  *
  * Bounds are sanity limits, not tuning advice: they stop a typo (units: 1e9) from
  * allocating gigabytes when the API builds the model to check its shapes.
  */
-export const ACTIVATIONS = ['relu', 'sigmoid', 'softmax', 'tanh', 'linear', 'elu', 'selu', 'softplus', 'relu6'] as const;
+/** Every activation tfjs 4.22 registers, in its names. */
+export const ACTIVATIONS = [
+  'relu',
+  'sigmoid',
+  'softmax',
+  'tanh',
+  'linear',
+  'elu',
+  'selu',
+  'softplus',
+  'softsign',
+  'relu6',
+  'hardSigmoid',
+  'swish',
+  'mish',
+  'gelu',
+  'gelu_new',
+] as const;
 export const activationSchema = z.enum(ACTIVATIONS);
 export type Activation = z.infer<typeof activationSchema>;
 
@@ -19,6 +37,9 @@ const layerName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must start with a letter and use only letters, digits, _ . - (at most 64 characters)');
 
+/** What `inputs` names: an earlier layer, or the dataset's input. */
+export const INPUT_NAME = 'input';
+
 /** An int, or [height, width] for the 2-D layers. */
 const size2d = (max: number) => z.union([z.number().int().min(1).max(max), z.tuple([z.number().int().min(1).max(max), z.number().int().min(1).max(max)])]);
 const padding = z.enum(['valid', 'same']);
@@ -26,8 +47,54 @@ const padding = z.enum(['valid', 'same']);
 const regularizer = z
   .object({ l1: z.number().min(0).max(10).optional(), l2: z.number().min(0).max(10).optional() })
   .strict();
+export type RegularizerSpec = z.infer<typeof regularizer>;
 
-const base = { name: layerName.optional() };
+const seed = z.number().int().min(0).max(2 ** 31 - 1);
+const finite = z.number().min(-1e6).max(1e6);
+const positive = z.number().gt(0).max(1e6);
+
+/** Initializers that take no settings beyond a seed, by tfjs name. */
+export const NAMED_INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'leCunUniform', 'leCunNormal', 'zeros', 'ones'] as const;
+
+/**
+ * A weight initializer: a tfjs name (`'heNormal'`), or `{ type, ...its options }`
+ * (`{ type: 'randomNormal', mean: 0, stddev: 0.05 }`). Random ones without a `seed` take
+ * the run's seed when it has one.
+ */
+export const initializerSchema = z.union([
+  z.enum(NAMED_INITIALIZERS),
+  z.discriminatedUnion('type', [
+    z.object({ type: z.enum(NAMED_INITIALIZERS), seed: seed.optional() }).strict(),
+    z.object({ type: z.literal('constant'), value: finite }).strict(),
+    z.object({ type: z.literal('randomNormal'), mean: finite.optional(), stddev: positive.optional(), seed: seed.optional() }).strict(),
+    z.object({ type: z.literal('truncatedNormal'), mean: finite.optional(), stddev: positive.optional(), seed: seed.optional() }).strict(),
+    z.object({ type: z.literal('randomUniform'), minval: finite.optional(), maxval: finite.optional(), seed: seed.optional() }).strict(),
+    z
+      .object({
+        type: z.literal('varianceScaling'),
+        scale: positive.optional(),
+        mode: z.enum(['fanIn', 'fanOut', 'fanAvg']).optional(),
+        distribution: z.enum(['normal', 'uniform', 'truncatedNormal']).optional(),
+        seed: seed.optional(),
+      })
+      .strict(),
+    z.object({ type: z.literal('orthogonal'), gain: positive.optional(), seed: seed.optional() }).strict(),
+    z.object({ type: z.literal('identity'), gain: positive.optional() }).strict(),
+  ]),
+]);
+export type InitializerSpec = z.infer<typeof initializerSchema>;
+
+/** A single-input layer may name the one layer it takes (default: the previous one). */
+const base = { name: layerName.optional(), inputs: z.tuple([layerName]).optional() };
+
+/** Weights of dense and conv2d: initializers and L1/L2 penalties, as in Keras. */
+const weights = {
+  useBias: z.boolean().optional(),
+  kernelRegularizer: regularizer.optional(),
+  biasRegularizer: regularizer.optional(),
+  kernelInitializer: initializerSchema.optional(),
+  biasInitializer: initializerSchema.optional(),
+};
 
 export const denseLayerSchema = z
   .object({
@@ -35,8 +102,7 @@ export const denseLayerSchema = z
     type: z.literal('dense'),
     units: z.number().int().min(1).max(65536),
     activation: activationSchema.optional(),
-    useBias: z.boolean().optional(),
-    kernelRegularizer: regularizer.optional(),
+    ...weights,
   })
   .strict();
 
@@ -50,8 +116,7 @@ export const conv2dLayerSchema = z
     padding: padding.optional(),
     activation: activationSchema.optional(),
     dilationRate: size2d(MAX_KERNEL).optional(),
-    useBias: z.boolean().optional(),
-    kernelRegularizer: regularizer.optional(),
+    ...weights,
   })
   .strict();
 
@@ -116,6 +181,19 @@ export const zeroPadding2dLayerSchema = z
   })
   .strict();
 
+/** Merge layers take two or more named inputs of the same shape (`add`) or the same shape but the axis (`concatenate`). */
+const mergeInputs = z.array(layerName).min(2).max(64);
+export const addLayerSchema = z.object({ name: layerName.optional(), type: z.literal('add'), inputs: mergeInputs }).strict();
+export const concatenateLayerSchema = z
+  .object({
+    name: layerName.optional(),
+    type: z.literal('concatenate'),
+    inputs: mergeInputs,
+    /** Axis of one sample's shape to join along (batch axis excluded); default -1, the last. */
+    axis: z.number().int().min(-4).max(4).refine((a) => a !== 0, 'axis 0 is the batch axis').optional(),
+  })
+  .strict();
+
 export const layerSpecSchema = z.discriminatedUnion('type', [
   denseLayerSchema,
   conv2dLayerSchema,
@@ -129,11 +207,14 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
   activationLayerSchema,
   reshapeLayerSchema,
   zeroPadding2dLayerSchema,
+  addLayerSchema,
+  concatenateLayerSchema,
 ]);
 export type LayerSpec = z.infer<typeof layerSpecSchema>;
 export type LayerType = LayerSpec['type'];
 
-export const modelSpecSchema = z
+/** `model: { layers }`: a layer list, sequential or (with `inputs`) a graph. */
+export const layersModelSpecSchema = z
   .object({ layers: z.array(layerSpecSchema).min(1).max(512) })
   .strict()
   .superRefine((model, ctx) => {
@@ -141,10 +222,16 @@ export const modelSpecSchema = z
     const seen = new Map<string, number>();
     model.layers.forEach((layer, i) => {
       if (layer.name === undefined) return;
+      if (layer.name === INPUT_NAME) {
+        ctx.addIssue({ code: 'custom', path: ['layers', i, 'name'], message: `"${INPUT_NAME}" names the dataset's input; choose another layer name` });
+        return;
+      }
       const first = seen.get(layer.name);
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['layers', i, 'name'], message: `duplicate layer name "${layer.name}" (also layer ${first})` });
       } else seen.set(layer.name, i);
     });
   });
-export type ModelSpec = z.infer<typeof modelSpecSchema>;
+export type LayersModelSpec = z.infer<typeof layersModelSpecSchema>;
+/** The layer-list form of a model spec (see model-spec.schema.ts for every form a run accepts). */
+export type ModelSpec = LayersModelSpec;

@@ -1,7 +1,9 @@
 import { AppError } from '../errors/app-error.ts';
 import type { RunSpec } from '../runs/run-spec.schema.ts';
 import { ACCURACY_METRICS } from './compile-spec.schema.ts';
-import { buildModel } from './build-model.ts';
+import { MAX_PARAMS } from './build-model.ts';
+import { buildRunModel } from './build-run-model.ts';
+import { modelTooLarge } from './model-error.ts';
 import type { DatasetShape } from './dataset-shape.ts';
 import { summarizeModel, type ModelSummary } from './model-summary.ts';
 import { checkLossForTask } from './target-encoding.ts';
@@ -9,19 +11,29 @@ import { checkLossForTask } from './target-encoding.ts';
 /**
  * Proves a (schema-valid) run spec fits its dataset before it is queued: the loss and
  * metrics suit the task, and the model builds with these shapes. The model is built once
- * and disposed. Returns its summary; throws AppError VALIDATION_FAILED or INVALID_MODEL.
+ * and disposed. Returns its summary; throws AppError VALIDATION_FAILED, INVALID_MODEL or
+ * MODEL_TOO_LARGE (over `maxParams`). Async because a Keras document is read by tfjs's
+ * (async) deserializer.
  */
-export function validateRunSpec(spec: Pick<RunSpec, 'model' | 'compile' | 'fit'>, dataset: DatasetShape): ModelSummary {
+export async function validateRunSpec(
+  spec: Pick<RunSpec, 'model' | 'compile' | 'fit'>,
+  dataset: DatasetShape,
+  maxParams = MAX_PARAMS,
+): Promise<ModelSummary> {
   checkLossForTask(spec.compile.loss, dataset.task);
-  const accuracyAt = (spec.compile.metrics ?? []).findIndex((m) => (ACCURACY_METRICS as readonly string[]).includes(m));
+  const classificationOnly: readonly string[] = [...ACCURACY_METRICS, 'precision', 'recall'];
+  const accuracyAt = (spec.compile.metrics ?? []).findIndex((m) => classificationOnly.includes(m));
   if (dataset.task === 'regression' && accuracyAt >= 0) {
-    throw new AppError('VALIDATION_FAILED', 'accuracy is a classification metric; use mse or mae for a regression dataset', {
+    throw new AppError('VALIDATION_FAILED', `${spec.compile.metrics![accuracyAt]} is a classification metric; use mse or mae for a regression dataset`, {
       path: ['compile', 'metrics', accuracyAt],
     });
   }
-  const model = buildModel(spec.model, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed });
+  const model = await buildRunModel(spec.model, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed, maxParams });
   try {
-    return summarizeModel(model);
+    const summary = summarizeModel(model);
+    // Again on the built model: the per-layer estimate in buildModel is the early guard, this is the exact count.
+    if (summary.totalParams > maxParams) throw modelTooLarge(maxParams, { totalParams: summary.totalParams });
+    return summary;
   } finally {
     model.dispose();
   }

@@ -9,9 +9,9 @@ const spec = (compile: object, layers: object[] = [{ type: 'dense', units: 1 }])
 const regression = { inputShape: [3], targetShape: [1], numClasses: null, task: 'regression' as const };
 const classes = { inputShape: [4], targetShape: [1], numClasses: 3, task: 'classification' as const };
 
-function thrown(fn: () => unknown): AppError {
+async function thrown(fn: () => Promise<unknown>): Promise<AppError> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     return err as AppError;
   }
@@ -23,27 +23,29 @@ beforeAll(async () => {
 });
 
 describe('validateRunSpec', () => {
-  it('returns the summary and leaves no tensors behind', () => {
+  it('returns the summary and leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
-    const summary = validateRunSpec(spec({ optimizer: { type: 'sgd' }, loss: 'meanSquaredError', metrics: ['mae'] }), regression);
+    const summary = await validateRunSpec(spec({ optimizer: { type: 'sgd' }, loss: 'meanSquaredError', metrics: ['mae'] }), regression);
     expect(summary.totalParams).toBe(4);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('refuses crossentropy and accuracy on a regression dataset', () => {
-    const ce = thrown(() => validateRunSpec(spec({ optimizer: { type: 'sgd' }, loss: 'categoricalCrossentropy' }), regression));
+  it('refuses crossentropy, accuracy and precision on a regression dataset', async () => {
+    const ce = await thrown(() => validateRunSpec(spec({ optimizer: { type: 'sgd' }, loss: 'categoricalCrossentropy' }), regression));
     expect(ce).toMatchObject({ code: 'VALIDATION_FAILED', statusCode: 400, details: { path: ['compile', 'loss'] } });
-    const acc = thrown(() => validateRunSpec(spec({ optimizer: { type: 'sgd' }, loss: 'meanSquaredError', metrics: ['mae', 'accuracy'] }), regression));
+    const acc = await thrown(() => validateRunSpec(spec({ optimizer: { type: 'sgd' }, loss: 'meanSquaredError', metrics: ['mae', 'accuracy'] }), regression));
     expect(acc).toMatchObject({ code: 'VALIDATION_FAILED', details: { path: ['compile', 'metrics', 1] } });
+    const precision = await thrown(() => validateRunSpec(spec({ optimizer: { type: 'sgd' }, loss: 'huber', metrics: ['precision'] }), regression));
+    expect(precision.message).toMatch(/^precision is a classification metric/);
   });
 
-  it('checks the output against the loss', () => {
+  it('checks the output against the loss', async () => {
     const softmax = [{ type: 'dense', units: 3, activation: 'softmax' }];
-    expect(validateRunSpec(spec({ optimizer: { type: 'adam' }, loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] }, softmax), classes).totalParams).toBe(15);
+    expect((await validateRunSpec(spec({ optimizer: { type: 'adam' }, loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] }, softmax), classes)).totalParams).toBe(15);
     const binary = { ...classes, numClasses: 2 };
     const sigmoid = [{ type: 'dense', units: 1, activation: 'sigmoid' }];
-    expect(validateRunSpec(spec({ optimizer: { type: 'adam' }, loss: 'binaryCrossentropy' }, sigmoid), binary).totalParams).toBe(5);
-    const sparse = thrown(() => validateRunSpec(spec({ optimizer: { type: 'adam' }, loss: 'sparseCategoricalCrossentropy' }, sigmoid), binary));
+    expect((await validateRunSpec(spec({ optimizer: { type: 'adam' }, loss: 'binaryCrossentropy' }, sigmoid), binary)).totalParams).toBe(5);
+    const sparse = await thrown(() => validateRunSpec(spec({ optimizer: { type: 'adam' }, loss: 'sparseCategoricalCrossentropy' }, sigmoid), binary));
     expect(sparse).toMatchObject({ code: 'INVALID_MODEL' });
     expect(sparse.message).toContain('must output 2 units');
   });
