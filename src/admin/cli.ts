@@ -18,17 +18,7 @@ const usage = `Usage: npm run --silent admin -- <command>
 
 runMain('trainyard-admin', async () => {
   const [command, ...rest] = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      team: { type: 'string' },
-      key: { type: 'string' },
-      'max-running': { type: 'string' },
-      'max-queued': { type: 'string' },
-      'max-stored-bytes': { type: 'string' },
-    },
-    strict: true,
-  });
+  const { values } = parseCommandLine(rest);
   const config = loadConfig();
   await checkServices(config);
   await prepareDatabase(config.databaseUrl);
@@ -79,4 +69,23 @@ runMain('trainyard-admin', async () => {
 function usageError(message: string): Error {
   console.error(usage);
   return new UsageError(message);
+}
+
+/** Flags of every command; a malformed one (unknown, missing its value) is a usage error, not a crash. */
+function parseCommandLine(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        team: { type: 'string' },
+        key: { type: 'string' },
+        'max-running': { type: 'string' },
+        'max-queued': { type: 'string' },
+        'max-stored-bytes': { type: 'string' },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    throw usageError((err as Error).message);
+  }
 }
