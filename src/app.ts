@@ -63,7 +63,7 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
       v1.addHook('onRequest', v1.authenticate);
       await v1.register(eventRoutes);
       await v1.register(workerRoutes, { redisPrefix: config.redisPrefix });
-      await v1.register(datasetRoutes, { prefix: '/datasets' });
+      await v1.register(datasetRoutes, { prefix: '/datasets', zipLimits: config.datasets.zip });
       await v1.register(runRoutes, { prefix: '/runs', redisPrefix: config.redisPrefix });
     },
     { prefix: '/v1' },

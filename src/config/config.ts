@@ -23,6 +23,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seconds without a heartbeat after which a worker is no longer listed. */
   WORKER_HEARTBEAT_TTL_S: z.coerce.number().int().min(2).default(30),
+  /** Most bytes the entries of one uploaded image zip may expand to, all together (zip bomb guard). */
+  ZIP_MAX_EXPANDED_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  /** Highest expanded/compressed ratio one zip entry may have; PNG and JPEG barely compress, bombs do ~1000:1. */
+  ZIP_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(100),
+  /** Most entries (files and folders) one uploaded zip may hold. */
+  ZIP_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
 });
 
 export type AppConfig = ReturnType<typeof toConfig>;
@@ -38,6 +44,13 @@ function toConfig(env: z.infer<typeof envSchema>) {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    },
+    datasets: {
+      zip: {
+        maxExpandedBytes: env.ZIP_MAX_EXPANDED_BYTES,
+        maxCompressionRatio: env.ZIP_MAX_COMPRESSION_RATIO,
+        maxEntries: env.ZIP_MAX_ENTRIES,
+      },
     },
     storageDir: env.STORAGE_DIR,
     worker: {

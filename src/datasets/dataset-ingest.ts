@@ -8,13 +8,17 @@ import { parseCsvDataset } from './csv.parser.ts';
 import { toDatasetDto, type DatasetDto } from './dataset.dto.ts';
 import { createReadyDataset } from './datasets.repository.ts';
 import { parseIdxDataset } from './idx.parser.ts';
+import { parseImageZipDataset } from './image-zip.parser.ts';
 import type { ParsedDataset } from './parsed-dataset.ts';
 import { receiveUpload } from './upload-receiver.ts';
 import { readUploadRequest, type UploadRequest } from './upload-request.ts';
+import type { ZipLimits } from './zip-archive.ts';
 
 export interface IngestDeps {
   db: DbTx;
   storage: Storage;
+  /** Zip bomb guards for image-zip uploads (config.datasets.zip). */
+  zipLimits: ZipLimits;
 }
 
 /**
@@ -23,7 +27,7 @@ export interface IngestDeps {
  * `datasets/<id>` (atomic on one filesystem) just before the row is inserted. Whatever
  * fails, the work dir goes and no row or dataset dir is left behind.
  */
-export async function ingestDataset({ db, storage }: IngestDeps, teamId: string, parts: AsyncIterable<Multipart>): Promise<DatasetDto> {
+export async function ingestDataset({ db, storage, zipLimits }: IngestDeps, teamId: string, parts: AsyncIterable<Multipart>): Promise<DatasetDto> {
   const id = randomUUID();
   const workDir = await storage.ensureDir(path.join(storage.tmpDir(), `upload-${id}`));
   const datasetDir = storage.datasetDir(id);
@@ -32,7 +36,7 @@ export async function ingestDataset({ db, storage }: IngestDeps, teamId: string,
     const upload = readUploadRequest(await receiveUpload(parts, workDir));
     const stagingDir = path.join(workDir, 'dataset');
     await mkdir(stagingDir);
-    const parsed = await parse(upload, stagingDir);
+    const parsed = await parse(upload, stagingDir, zipLimits);
     await storage.ensureDir(path.dirname(datasetDir));
     await rename(stagingDir, datasetDir);
     placed = true;
@@ -46,11 +50,13 @@ export async function ingestDataset({ db, storage }: IngestDeps, teamId: string,
   }
 }
 
-function parse(upload: UploadRequest, outDir: string): Promise<ParsedDataset> {
+function parse(upload: UploadRequest, outDir: string, zipLimits: ZipLimits): Promise<ParsedDataset> {
   switch (upload.format) {
     case 'csv':
       return parseCsvDataset(upload.file.path, { label: upload.label, task: upload.task, header: upload.header }, outDir);
     case 'idx':
       return parseIdxDataset(upload.images.path, upload.labels.path, outDir);
+    case 'image-zip':
+      return parseImageZipDataset(upload.file.path, { width: upload.width, height: upload.height, color: upload.color }, zipLimits, outDir);
   }
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors/app-error.ts';
 import type { ReceivedFile, ReceivedUpload } from './upload-receiver.ts';
 
-export const SUPPORTED_FORMATS = ['csv', 'idx'] as const;
+export const SUPPORTED_FORMATS = ['csv', 'idx', 'image-zip'] as const;
 
 const nameField = z.string().trim().min(1).max(200);
 const booleanField = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -25,9 +25,26 @@ export const idxUploadFieldsSchema = z.strictObject({
   name: nameField.optional(),
 });
 
+const imageSide = z.coerce.number().int().min(1).max(2048);
+
+/** Text fields of an image-zip upload: the zip is the file part `file`, one folder per class. */
+export const imageZipUploadFieldsSchema = z
+  .strictObject({
+    format: z.literal('image-zip'),
+    name: nameField.optional(),
+    /** Size every image is resized to; both or neither. Default: the first image's. */
+    width: imageSide.optional(),
+    height: imageSide.optional(),
+    /** Default: grayscale when every image is stored grayscale, else rgb. */
+    color: z.enum(['grayscale', 'rgb']).optional(),
+  })
+  .refine((f) => (f.width === undefined) === (f.height === undefined), { message: 'give both width and height, or neither', path: ['width'] });
+export type ImageZipUploadFields = z.infer<typeof imageZipUploadFieldsSchema>;
+
 export type UploadRequest =
   | { format: 'csv'; name: string; file: ReceivedFile; label?: string; task: CsvUploadFields['task']; header: boolean }
-  | { format: 'idx'; name: string; images: ReceivedFile; labels: ReceivedFile };
+  | { format: 'idx'; name: string; images: ReceivedFile; labels: ReceivedFile }
+  | { format: 'image-zip'; name: string; file: ReceivedFile; width?: number; height?: number; color?: ImageZipUploadFields['color'] };
 
 /** Checks the fields and file parts of a received upload against what its `format` needs. */
 export function readUploadRequest({ fields, files }: ReceivedUpload): UploadRequest {
@@ -42,6 +59,11 @@ export function readUploadRequest({ fields, files }: ReceivedUpload): UploadRequ
     const parsed = idxUploadFieldsSchema.parse(fields);
     const { images, labels } = requireFiles(files, ['images', 'labels']);
     return { format, images, labels, name: parsed.name ?? defaultName(images.filename) };
+  }
+  if (format === 'image-zip') {
+    const parsed = imageZipUploadFieldsSchema.parse(fields);
+    const { file } = requireFiles(files, ['file']);
+    return { ...parsed, format, file, name: parsed.name ?? defaultName(file.filename) };
   }
   throw new AppError('UNSUPPORTED_FORMAT', `Format ${JSON.stringify(format.slice(0, 50))} is not supported: use one of ${SUPPORTED_FORMATS.join(', ')}`, {
     format: format.slice(0, 50),

@@ -5,6 +5,12 @@ export const errorStatus = {
   INVALID_DATASET: 400,
   INVALID_UPLOAD: 400,
   UNSUPPORTED_FORMAT: 400,
+  /** A zip entry's path is absolute or climbs out with `..`. */
+  ZIP_PATH_TRAVERSAL: 400,
+  /** A zip expands past ZIP_MAX_EXPANDED_BYTES, has an entry compressed beyond ZIP_MAX_COMPRESSION_RATIO, or too many entries. */
+  ZIP_BOMB: 400,
+  /** An image in an upload cannot be decoded (details name the file). */
+  INVALID_IMAGE: 400,
   DATASET_NOT_READY: 409,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

@@ -6,6 +6,7 @@ import { ingestDataset } from '../../datasets/dataset-ingest.ts';
 import { datasetDtoSchema, datasetPageSchema } from '../../datasets/dataset.dto.ts';
 import { deleteDataset, getDataset, listDatasets } from '../../datasets/datasets.service.ts';
 import { pageCursorSchema } from '../../pagination/page-cursor.ts';
+import type { ZipLimits } from '../../datasets/zip-archive.ts';
 
 // Ids are plain strings here: a malformed id answers 404 like an unknown one, never 400.
 const idParams = z.object({ id: z.string() });
@@ -15,13 +16,13 @@ const listQuery = z.object({
   cursor: pageCursorSchema.optional(),
 });
 
-export default async function datasetRoutes(fastify: FastifyInstance) {
+export default async function datasetRoutes(fastify: FastifyInstance, opts: { zipLimits: ZipLimits }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   /** Multipart upload, parsed while the client waits; see `ingestDataset`. */
   app.post('/', { schema: { response: { 201: datasetDtoSchema } } }, async (request, reply) => {
     if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload datasets as multipart/form-data');
-    const dataset = await ingestDataset({ db: app.db, storage: app.storage }, request.team.id, request.parts());
+    const dataset = await ingestDataset({ db: app.db, storage: app.storage, zipLimits: opts.zipLimits }, request.team.id, request.parts());
     return reply.status(201).send(dataset);
   });
 
