@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../src/db/prisma-client.ts';
 import { publishRunEvent } from '../src/events/event-publisher.ts';
 import type { RunEventMap, RunEventType } from '../src/events/run-event-map.ts';
-import { createCheckpoint, transitionRun, updateRun, upsertEpoch } from '../src/runs/runs.repository.ts';
+import { createCheckpoint, deleteCheckpoints, listCheckpoints, transitionRun, updateRun, upsertEpoch } from '../src/runs/runs.repository.ts';
 import type { Prisma } from '../src/generated/prisma/client.ts';
 
 /**
@@ -66,6 +66,34 @@ export class RunRecorder {
     await this.deps.db.$transaction(async (tx) => {
       const row = await createCheckpoint(tx, { runId: this.run.id, epoch: c.epoch, path: c.path, sizeBytes: c.sizeBytes, metrics: c.metrics });
       await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'checkpoint', data: { checkpointId: row.id, epoch: c.epoch, sizeBytes: c.sizeBytes, metrics: c.metrics } }, { tx });
+    });
+  }
+
+  /**
+   * Deletes the rows of the oldest checkpoints beyond `keep`, never the latest; returns their
+   * directories for the caller to remove once the rows are gone.
+   */
+  async pruneCheckpoints(keep: number): Promise<string[]> {
+    return this.deps.db.$transaction(async (tx) => {
+      const all = await listCheckpoints(tx, this.run.id);
+      const excess = all.slice(0, Math.max(0, all.length - Math.max(1, keep)));
+      if (excess.length === 0) return [];
+      await deleteCheckpoints(tx, excess.map((c) => c.id));
+      const epochs = excess.map((c) => c.epoch).join(', ');
+      await publishRunEvent(
+        this.deps,
+        { runId: this.run.id, teamId: this.run.teamId, type: 'log', data: { level: 'info', message: `modelCheckpoint: removed the checkpoint${excess.length > 1 ? 's' : ''} of epoch ${epochs} (keep ${keep})` } },
+        { tx },
+      );
+      return excess.map((c) => c.path);
+    });
+  }
+
+  /** Completed: why it stopped, and what the final model scored on the test data. */
+  complete(stopReason: string, results: { testMetrics?: Record<string, number>; confusionMatrix?: { classNames: string[]; matrix: number[][] } }) {
+    return this.finish('completed', stopReason, {
+      ...(results.testMetrics && { testMetrics: results.testMetrics }),
+      ...(results.confusionMatrix && { confusionMatrix: results.confusionMatrix as unknown as Prisma.InputJsonValue }),
     });
   }
 

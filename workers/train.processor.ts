@@ -6,6 +6,8 @@ import { datasetInfoOf } from '../src/runs/dataset-info.ts';
 import { findRun, latestCheckpoint } from '../src/runs/runs.repository.ts';
 import type { RunSpec } from '../src/runs/run-spec.schema.ts';
 import type { Storage } from '../src/storage/storage.ts';
+import { applyCheckpointRetention } from './checkpoint-retention.ts';
+import { extraDatasetsOf } from './extra-datasets.ts';
 import { RunRecorder } from './run-recorder.ts';
 import type { TrainerPool } from './trainer-pool.ts';
 import type { BackendInfo, TrainerProcess } from './trainer-process.ts';
@@ -53,6 +55,11 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
       await recorder.fail({ code: 'DATASET_UNAVAILABLE', message: 'the run\'s dataset is missing or not ready' });
       throw new UnrecoverableError('dataset unavailable');
     }
+    const extraDatasets = await extraDatasetsOf(deps, run);
+    if (typeof extraDatasets === 'string') {
+      await recorder.fail({ code: 'DATASET_UNAVAILABLE', message: extraDatasets });
+      throw new UnrecoverableError('dataset unavailable');
+    }
     const resume = await latestCheckpoint(deps.db, run.id);
     if (resume) await recorder.log('info', `resuming from the checkpoint of epoch ${resume.epoch}`);
 
@@ -65,6 +72,7 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
           runId: run.id,
           spec: run.spec as unknown as RunSpec,
           dataset: { dir: deps.storage.datasetDir(dataset.id), ...datasetInfoOf(dataset) },
+          ...extraDatasets,
           runDir,
           ...(resume ? { resumeFrom: { checkpointDir: resume.path, epoch: resume.epoch } } : {}),
         },
@@ -76,12 +84,13 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
               await recorder.epoch({ epoch: msg.epoch, metrics: msg.metrics, durationMs: msg.durationMs, samplesPerSec: msg.samplesPerSec, learningRate: msg.learningRate });
               return void (await job.updateProgress({ epoch: msg.epoch }));
             case 'checkpoint':
-              return recorder.checkpoint({ epoch: msg.epoch, path: msg.dir, sizeBytes: msg.sizeBytes, metrics: msg.metrics });
+              await recorder.checkpoint({ epoch: msg.epoch, path: msg.dir, sizeBytes: msg.sizeBytes, metrics: msg.metrics });
+              return applyCheckpointRetention({ storage: deps.storage, recorder }, (run.spec as unknown as RunSpec).callbacks?.modelCheckpoint?.keep);
             case 'log':
               return recorder.log(msg.level, msg.message);
             case 'done':
               return msg.status === 'completed'
-                ? recorder.finish('completed', msg.stopReason, msg.testMetrics ? { testMetrics: msg.testMetrics } : {})
+                ? recorder.complete(msg.stopReason, msg)
                 : recorder.finish('canceled', msg.stopReason);
             case 'failed':
               return recorder.fail({ code: msg.code, message: msg.message });

@@ -7,7 +7,7 @@ import type { DatasetShape } from '../model/dataset-shape.ts';
 import type { ModelSummary } from '../model/model-summary.ts';
 import type { RunSpec } from '../runs/run-spec.schema.ts';
 import { childExecArgv } from './child-exec-argv.ts';
-import type { ComputeChildMessage, ComputeErrorBody, ComputeMethod, ComputeMethods, PredictRequest, PredictResult } from './compute-protocol.ts';
+import type { ComputeChildMessage, ComputeErrorBody, ComputeMethod, ComputeMethods, EvaluateRequest, EvaluateResult, PredictRequest, PredictResult } from './compute-protocol.ts';
 
 const CHILD_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'compute.child.ts');
 
@@ -20,6 +20,8 @@ export interface ComputeClientOptions {
   backend?: 'cpu' | 'tfjs-node' | 'auto';
   /** Trained models kept loaded for predict. Default 4. */
   modelCacheSize?: number;
+  /** Milliseconds an evaluate call (a whole dataset) may take. Default 300 000. */
+  evaluateTimeoutMs?: number;
   /** Parameter budget a spec's model must fit (MODEL_MAX_PARAMS). Default: build-model's MAX_PARAMS. */
   modelMaxParams?: number;
 }
@@ -56,16 +58,24 @@ export class ComputeClient {
     return this.call('predict', { modelDir, instances, inputShape, preprocessing, task, classNames, numClasses });
   }
 
+  /**
+   * A trained model evaluated on a whole dataset (see evaluate.ts). A dataset takes longer
+   * than a predict call, so this call may run for `evaluateTimeoutMs`.
+   */
+  evaluate(request: EvaluateRequest): Promise<EvaluateResult> {
+    return this.call('evaluate', request, this.options.evaluateTimeoutMs ?? 300_000);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.stopChild(new AppError('SERVICE_UNAVAILABLE', 'the compute service is shutting down'));
   }
 
-  private async call<M extends ComputeMethod>(method: M, params: ComputeMethods[M]['params']): Promise<ComputeMethods[M]['result']> {
+  private async call<M extends ComputeMethod>(method: M, params: ComputeMethods[M]['params'], timeoutOverrideMs?: number): Promise<ComputeMethods[M]['result']> {
     if (this.closed) throw new AppError('SERVICE_UNAVAILABLE', 'the compute service is closed');
     const child = await this.ensureChild();
     const id = this.nextId++;
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const timeoutMs = timeoutOverrideMs ?? this.options.timeoutMs ?? 30_000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

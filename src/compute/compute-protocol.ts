@@ -2,6 +2,8 @@ import type { Preprocessing } from '../datasets/preprocessing.ts';
 import type { DatasetShape } from '../model/dataset-shape.ts';
 import type { ModelSummary } from '../model/model-summary.ts';
 import type { RunSpec } from '../runs/run-spec.schema.ts';
+import type { EvaluateRequest } from './evaluate.ts';
+import type { Evaluation as EvaluateResult } from '../../workers/training/evaluate-model.ts';
 
 /**
  * RPC between the API (ComputeClient) and its compute child. The child sends `ready` once
@@ -31,9 +33,12 @@ export interface PredictResult {
   predictions: Prediction[];
 }
 
+export type { EvaluateRequest, EvaluateResult };
+
 export interface ComputeMethods {
   validateRunSpec: { params: { spec: Pick<RunSpec, 'model' | 'compile' | 'fit'>; dataset: DatasetShape }; result: ModelSummary };
   predict: { params: PredictRequest; result: PredictResult };
+  evaluate: { params: EvaluateRequest; result: EvaluateResult };
 }
 export type ComputeMethod = keyof ComputeMethods;
 

@@ -4,6 +4,7 @@ import { selectBackend } from '../../workers/training/select-backend.ts';
 import type { TrainerBackendChoice } from '../../workers/training/trainer-protocol.ts';
 import type { ComputeChildMessage, ComputeErrorBody, ComputeRequest } from './compute-protocol.ts';
 import { ModelCache } from './model-cache.ts';
+import { evaluate } from './evaluate.ts';
 import { predict } from './predict.ts';
 
 /**
@@ -34,6 +35,8 @@ async function handle(request: ComputeRequest): Promise<unknown> {
       return validateRunSpec(request.params.spec, request.params.dataset, maxParams);
     case 'predict':
       return predict(await cache.get(request.params.modelDir), request.params);
+    case 'evaluate':
+      return evaluate(request.params);
   }
 }
 

@@ -34,9 +34,13 @@ export async function listTeamDatasets(db: DbTx, teamId: string, { limit, after 
   });
 }
 
-/** Every run referencing the dataset, whatever its status (the foreign key restricts deletes). */
+/** Every run referencing the dataset to train, validate or test on, whatever its status (the foreign keys restrict deletes). */
 export async function findRunsUsingDataset(db: DbTx, datasetId: string) {
-  return db.run.findMany({ where: { datasetId }, select: { id: true, status: true }, orderBy: { createdAt: 'asc' } });
+  return db.run.findMany({
+    where: { OR: [{ datasetId }, { validationDatasetId: datasetId }, { testDatasetId: datasetId }] },
+    select: { id: true, status: true },
+    orderBy: { createdAt: 'asc' },
+  });
 }
 
 /**

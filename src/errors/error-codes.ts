@@ -3,6 +3,8 @@ export const errorStatus = {
   VALIDATION_FAILED: 400,
   INVALID_MODEL: 400,
   INVALID_DATASET: 400,
+  /** A validation, test or evaluation dataset whose input shape, target shape or classes differ from the run's training dataset. */
+  DATASET_MISMATCH: 400,
   INVALID_UPLOAD: 400,
   UNSUPPORTED_FORMAT: 400,
   /** A zip entry's path is absolute or climbs out with `..`. */

@@ -15,6 +15,11 @@ export const monitorSchema = z
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a metric name such as val_loss, loss, val_acc');
 export const monitorModeSchema = z.enum(['auto', 'min', 'max']);
 
+/** The metrics key a monitor reads: Keras's `accuracy` names are tfjs's `acc` (`val_accuracy` → `val_acc`). */
+export function monitorKey(monitor: string): string {
+  return monitor.replace(/(^|_)accuracy$/, '$1acc');
+}
+
 export const earlyStoppingSpecSchema = z
   .object({
     monitor: monitorSchema.optional(),

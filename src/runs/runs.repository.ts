@@ -60,3 +60,7 @@ export function latestCheckpoint(db: DbTx, runId: string) {
 export function createCheckpoint(db: DbTx, data: Prisma.CheckpointUncheckedCreateInput) {
   return db.checkpoint.create({ data });
 }
+
+export function deleteCheckpoints(db: DbTx, ids: string[]) {
+  return db.checkpoint.deleteMany({ where: { id: { in: ids } } });
+}

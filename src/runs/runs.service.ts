@@ -3,6 +3,7 @@ import { AppError, notFound } from '../errors/app-error.ts';
 import type { RunSpec } from './run-spec.schema.ts';
 import { createRun, findTeamRun, transitionRun, updateRun } from './runs.repository.ts';
 import { datasetInfoOf } from './dataset-info.ts';
+import { checkClassWeight, checkMonitors, matchingTeamDataset } from './fit-checks.ts';
 
 /** The pieces of the app the run use cases need; a narrow view keeps them testable. */
 type Deps = Pick<FastifyInstance, 'db' | 'queues' | 'compute' | 'events' | 'redis'> & { redisPrefix: string };
@@ -18,12 +19,21 @@ export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
   if (dataset.status !== 'ready') {
     throw new AppError('DATASET_NOT_READY', `dataset is ${dataset.status}, not ready`, { datasetId: dataset.id, status: dataset.status });
   }
+  checkClassWeight(spec, dataset);
+  checkMonitors(spec);
+  // Separate validation / test datasets: the team's, ready, and shaped like the training data.
+  const validationId = spec.fit.validationDatasetId;
+  const testId = spec.fit.testDatasetId;
+  const validationDataset = validationId ? await matchingTeamDataset(deps.db, teamId, validationId, dataset, ['fit', 'validationDatasetId']) : null;
+  const testDataset = testId ? await matchingTeamDataset(deps.db, teamId, testId, dataset, ['fit', 'testDatasetId']) : null;
   const summary = await deps.compute.validateRunSpec(spec, datasetInfoOf(dataset));
 
   const run = await deps.db.$transaction(async (tx) => {
     const created = await createRun(tx, {
       teamId,
       datasetId: dataset.id,
+      validationDatasetId: validationDataset?.id ?? null,
+      testDatasetId: testDataset?.id ?? null,
       spec: spec as object,
       priority: spec.priority,
       totalEpochs: spec.fit.epochs,

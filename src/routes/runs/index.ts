@@ -11,7 +11,8 @@ import { toCheckpointDto, toEpochDto, toRunDto } from '../../runs/run-dto.ts';
 import { datasetInfoOf } from '../../runs/dataset-info.ts';
 import { isUuid } from '../../db/is-uuid.ts';
 import { encodeCursor } from '../../pagination/page-cursor.ts';
-import { listRunsQuery, modelFileParams, predictBody, runParams } from './schemas.ts';
+import { evaluateBody, listRunsQuery, modelFileParams, predictBody, runParams } from './schemas.ts';
+import { evaluateRun } from '../../runs/evaluate-run.ts';
 
 export default async function runRoutes(fastify: FastifyInstance, opts: { redisPrefix: string }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -73,6 +74,11 @@ export default async function runRoutes(fastify: FastifyInstance, opts: { redisP
     const modelDir = await modelDirOf(run.id);
     const dataset = await app.db.dataset.findUniqueOrThrow({ where: { id: run.datasetId } });
     return app.compute.predict({ modelDir, instances: request.body.instances, ...datasetInfoOf(dataset) });
+  });
+
+  app.post('/:id/evaluate', { schema: { params: runParams, body: evaluateBody } }, async (request) => {
+    if (!isUuid(request.params.id)) throw notFound('run');
+    return evaluateRun(app, request.team.id, request.params.id, request.body.datasetId);
   });
 
   async function modelDirOf(runId: string): Promise<string> {

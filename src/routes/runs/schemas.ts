@@ -15,3 +15,6 @@ export const modelFileParams = z.object({ id: z.string(), file: z.string().regex
 /** Instances are nested arrays of numbers shaped like one input (or flat); at most 1,000 per call. */
 const nestedNumbers: z.ZodType<unknown> = z.lazy(() => z.union([z.number().finite(), z.array(nestedNumbers)]));
 export const predictBody = z.object({ instances: z.array(nestedNumbers).min(1).max(1000) }).strict();
+
+/** POST /v1/runs/:id/evaluate: one of the team's datasets, shaped like the run's training data. */
+export const evaluateBody = z.object({ datasetId: z.string().uuid() }).strict();

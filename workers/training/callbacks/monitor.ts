@@ -1,9 +1,6 @@
-import type { MonitorMode } from '../../../src/runs/callbacks-spec.schema.ts';
+import { monitorKey, type MonitorMode } from '../../../src/runs/callbacks-spec.schema.ts';
 
-/** Keras's `accuracy` names are tfjs's `acc`: `val_accuracy` is looked up as `val_acc`. */
-export function monitorKey(monitor: string): string {
-  return monitor.replace(/(^|_)accuracy$/, '$1acc');
-}
+export { monitorKey };
 
 const MAXIMISED = /(^|_)(acc|precision|recall|auc)$/;
 
