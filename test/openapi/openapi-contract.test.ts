@@ -8,6 +8,9 @@ import { openapiPath } from '../../src/plugins/external/swagger.ts';
 import { errorStatus } from '../../src/errors/error-codes.ts';
 import { RUN_EVENT_TYPES } from '../../src/events/run-event-map.ts';
 import { runSpecSchema } from '../../src/runs/run-spec.schema.ts';
+import { layersModelSpecSchema } from '../../src/model/layer-spec.schema.ts';
+import { kerasModelSpecSchema } from '../../src/model/keras-spec.schema.ts';
+import { presetSpecSchema } from '../../src/model/presets/preset-spec.schema.ts';
 
 /**
  * openapi.yaml is written by hand, so nothing keeps it true but this file: the documented
@@ -106,38 +109,70 @@ function validate(doc: Json, schema: unknown, value: unknown, at = '$'): string[
   return problems;
 }
 
+type Shape = { props: string[]; required: string[]; strict: boolean } | { enum: string[] };
+
+/** The property holding a union member's tag: `type` for layers and optimizers, `preset` for presets. */
+const DISCRIMINATORS = ['type', 'preset', 'kind'];
+
 /**
- * For comparing the documented run spec with the zod one: every object that carries a
- * `type` discriminator (layers, optimizers) by its type, with its property names and required
- * ones, walking $ref, allOf/oneOf/anyOf, items and properties.
+ * The structure of a JSON schema as a flat map, so the hand-written document and zod's own
+ * JSON schema can be compared field by field: every object (its property names, required ones,
+ * whether unknown keys are refused) and every string enum, by path. Union members are keyed by
+ * their tag (`<type=dense>`) or else by position; nested unions are flattened; a doc wrapper
+ * `allOf: [$ref]` (used to add a description) is looked through. Bounds are not compared.
  */
-function discriminatedShapes(root: unknown, deref: (s: unknown) => Json): Map<string, { props: string[]; required: string[] }> {
-  const found = new Map<string, { props: string[]; required: string[] }>();
-  const seen = new Set<unknown>();
-  const walk = (raw: unknown) => {
-    const s = deref(raw);
-    if (!s || typeof s !== 'object' || seen.has(s)) return;
-    seen.add(s);
-    const props = s.properties as Record<string, unknown> | undefined;
-    const typeProp = props?.type ? deref(props.type) : undefined;
-    const literal = typeProp?.const ?? (Array.isArray(typeProp?.enum) && typeProp.enum.length === 1 ? typeProp.enum[0] : undefined);
-    if (props && typeof literal === 'string') {
-      found.set(literal, { props: Object.keys(props).sort(), required: [...((s.required as string[]) ?? [])].sort() });
-    }
-    for (const k of ['allOf', 'oneOf', 'anyOf'] as const) if (Array.isArray(s[k])) (s[k] as unknown[]).forEach(walk);
-    if (s.items) (Array.isArray(s.items) ? s.items : [s.items]).forEach(walk);
-    if (Array.isArray(s.prefixItems)) s.prefixItems.forEach(walk);
-    if (props) Object.values(props).forEach(walk);
-  };
-  walk(root);
-  return found;
+function schemaShapes(root: unknown, deref: (s: unknown) => Json, at = '', out = new Map<string, Shape>(), depth = 0): Map<string, Shape> {
+  const s = unwrap(deref(root), deref);
+  if (!s || typeof s !== 'object' || depth > 24) return out;
+  const members = unionMembers(s, deref);
+  if (members) {
+    members.forEach((m, i) => {
+      const tag = tagOf(m, deref);
+      schemaShapes(m, deref, `${at}<${tag ?? `#${i}`}>`, out, depth + 1);
+    });
+    return out;
+  }
+  if (Array.isArray(s.enum) && s.enum.length > 1) out.set(at, { enum: (s.enum as string[]).map(String).sort() });
+  const props = s.properties as Record<string, unknown> | undefined;
+  if (s.type === 'object' || props) {
+    out.set(at, { props: Object.keys(props ?? {}).sort(), required: [...((s.required as string[]) ?? [])].sort(), strict: s.additionalProperties === false });
+    for (const [name, child] of Object.entries(props ?? {})) schemaShapes(child, deref, `${at}.${name}`, out, depth + 1);
+  }
+  const items = [s.items, ...((s.prefixItems as unknown[]) ?? [])].filter(Boolean).flat();
+  for (const item of items) schemaShapes(item, deref, `${at}[]`, out, depth + 1);
+  return out;
 }
 
-const objectShape = (s: Json) => ({
-  props: Object.keys((s.properties as Json) ?? {}).sort(),
-  required: [...((s.required as string[]) ?? [])].sort(),
-  strict: s.additionalProperties === false,
-});
+/** `{ allOf: [one], description }` is the doc's way to describe a $ref; it is that one schema. */
+function unwrap(s: Json, deref: (s: unknown) => Json): Json {
+  let node = s;
+  while (node && Array.isArray(node.allOf) && node.allOf.length === 1 && !node.properties) node = deref(node.allOf[0]);
+  return node;
+}
+
+function unionMembers(s: Json, deref: (s: unknown) => Json): Json[] | null {
+  const list = (s.oneOf ?? s.anyOf) as unknown[] | undefined;
+  if (!Array.isArray(list)) return null;
+  return list.flatMap((m) => unionMembers(unwrap(deref(m), deref), deref) ?? [unwrap(deref(m), deref)]);
+}
+
+function tagOf(member: Json, deref: (s: unknown) => Json): string | undefined {
+  const props = member.properties as Record<string, unknown> | undefined;
+  for (const name of DISCRIMINATORS) {
+    const p = props?.[name] ? deref(props[name]) : undefined;
+    const literal = p?.const ?? (Array.isArray(p?.enum) && p.enum.length === 1 ? p.enum[0] : undefined);
+    if (typeof literal === 'string') return `${name}=${literal}`;
+  }
+  return undefined;
+}
+
+/** Zod's JSON schema of a run spec, with the model's three forms in place of its opaque pre-parse. */
+function zodRunSpecJson(): Json {
+  const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  const spec = json(runSpecSchema);
+  const model = { oneOf: [json(layersModelSpecSchema), json(kerasModelSpecSchema), json(presetSpecSchema)] };
+  return { ...spec, properties: { ...(spec.properties as Json), model } };
+}
 
 describe('openapi.yaml', () => {
   let t: TestApp;
@@ -196,8 +231,11 @@ describe('openapi.yaml', () => {
       expect(problems).toEqual([]);
     });
 
-    it('documents 401 on every /v1 operation', () => {
-      const missing = [...documentedOperations(doc)].filter(([k, op]) => k.includes(' /v1/') && !(op.responses as Json)['401']).map(([k]) => k);
+    it('documents 401 and 429 on every /v1 operation', () => {
+      // Every /v1 route sits behind the key check and the per-key rate limit.
+      const missing = [...documentedOperations(doc)]
+        .filter(([k]) => k.includes(' /v1/'))
+        .flatMap(([k, op]) => ['401', '429'].filter((code) => !(op.responses as Json)[code]).map((code) => `${k} lacks ${code}`));
       expect(missing).toEqual([]);
     });
 
@@ -215,31 +253,13 @@ describe('openapi.yaml', () => {
       expect((runEvent.oneOf as unknown[]).length).toBe(RUN_EVENT_TYPES.length);
     });
 
-    it('mirrors the zod run spec: the same layers and optimizers, each with the same fields', () => {
-      const zodSchema = z.toJSONSchema(runSpecSchema, { io: 'input', unrepresentable: 'any' }) as Json;
-      const zodDeref = makeDeref(zodSchema);
-      const docSpec = deref((doc.components as { schemas: Json }).schemas.RunSpec);
-      const zodProps = zodSchema.properties as Json;
-      const docProps = docSpec.properties as Json;
-
-      // Layers by type, optimizers by type: a new member or field in zod must show up here.
-      const docLayers = discriminatedShapes(docProps.model, deref);
-      const zodLayers = discriminatedShapes(zodProps.model, zodDeref);
-      expect(Object.fromEntries(docLayers)).toEqual(Object.fromEntries(zodLayers));
-      const optimizerOf = (props: Json, d: (s: unknown) => Json) => (d(d(props.compile).properties as Json) as Json).optimizer;
-      expect(Object.fromEntries(discriminatedShapes(optimizerOf(docProps, deref), deref))).toEqual(
-        Object.fromEntries(discriminatedShapes(optimizerOf(zodProps, zodDeref), zodDeref)),
-      );
-
-      // The plain objects around them: spec, model, compile, fit.
-      expect(objectShape(docSpec)).toEqual(objectShape(zodSchema));
-      for (const part of ['model', 'compile', 'fit']) {
-        expect(objectShape(deref(docProps[part])), part).toEqual(objectShape(zodDeref(zodProps[part])));
-      }
-      const compileDoc = deref(deref(docProps.compile).properties as Json) as Json;
-      const compileZod = zodDeref(zodDeref(zodProps.compile).properties as Json) as Json;
-      expect(deref(compileDoc.loss).enum).toEqual(zodDeref(compileZod.loss).enum);
-      expect(deref(deref(compileDoc.metrics).items).enum).toEqual(zodDeref(zodDeref(compileZod.metrics).items).enum);
+    it('mirrors the zod run spec field by field: every form, layer, optimizer, callback and enum', () => {
+      const zodSpec = zodRunSpecJson();
+      const documented = Object.fromEntries(schemaShapes((doc.components as { schemas: Json }).schemas.RunSpec, deref));
+      const implemented = Object.fromEntries(schemaShapes(zodSpec, makeDeref(zodSpec)));
+      // Sanity: the walk reached the layers, so an empty-vs-empty comparison cannot pass.
+      expect(Object.keys(implemented).some((k) => k.includes('<type=dense>'))).toBe(true);
+      expect(documented).toEqual(implemented);
     });
   });
 
