@@ -15,6 +15,9 @@ import swagger, { openapiPath } from './plugins/external/swagger.ts';
 import routeRegistry from './plugins/app/route-registry.ts';
 import queuesPlugin from './plugins/app/queues.ts';
 import computePlugin from './plugins/app/compute.ts';
+import quotasPlugin from './plugins/app/quotas.ts';
+import rateLimit from './plugins/external/rate-limit.ts';
+import { loggerOptions } from './logging/logger-options.ts';
 import healthRoutes from './routes/health/index.ts';
 import eventRoutes from './routes/events/index.ts';
 import workerRoutes from './routes/workers/index.ts';
@@ -25,12 +28,14 @@ export interface BuildAppOptions {
   config: AppConfig;
   /** Pino logger options; tests pass `false`. */
   logger?: boolean | object;
+  /** Where the API's own logger (with its redactions) writes; tests read it back. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Builds the API without listening, so tests and `server.ts` share exactly one assembly. */
-export async function buildApp({ config, logger = true }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, logger = true, logStream }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger === true ? { level: config.logLevel, redact: ['req.headers.authorization'] } : logger,
+    logger: logger === true || logStream ? loggerOptions(config.logLevel, logStream) : logger,
     bodyLimit: config.http.bodyLimitBytes,
     // Requests ids in logs and answers help users report problems.
     requestIdHeader: 'x-request-id',
@@ -38,6 +43,8 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Bodies are JSON or multipart; a text/plain body would reach the schemas as a string (400): answer 415 instead.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(routeRegistry);
   await app.register(errorHandler);
@@ -51,7 +58,8 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
   await app.register(storagePlugin, { storageDir: config.storageDir });
   await app.register(authPlugin);
   await app.register(queuesPlugin, { redisPrefix: config.redisPrefix });
-  await app.register(computePlugin);
+  await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams });
+  await app.register(quotasPlugin, { retryAfterS: config.limits.quotaRetryAfterS });
 
   await app.register(healthRoutes);
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
@@ -61,6 +69,7 @@ export async function buildApp({ config, logger = true }: BuildAppOptions): Prom
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', v1.authenticate);
+      await v1.register(rateLimit, { perMinute: config.http.rateLimitPerMinute, redis: app.redis, redisPrefix: config.redisPrefix });
       await v1.register(eventRoutes);
       await v1.register(workerRoutes, { redisPrefix: config.redisPrefix });
       await v1.register(datasetRoutes, { prefix: '/datasets', zipLimits: config.datasets.zip });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Multipart } from '@fastify/multipart';
-import type { DbTx } from '../db/prisma-client.ts';
+import type { Db } from '../db/prisma-client.ts';
+import type { QuotaGuard } from '../quotas/quota-guard.ts';
 import type { Storage } from '../storage/storage.ts';
 import { parseCsvDataset } from './csv.parser.ts';
 import { toDatasetDto, type DatasetDto } from './dataset.dto.ts';
@@ -11,11 +12,14 @@ import { parseIdxDataset } from './idx.parser.ts';
 import { parseImageZipDataset } from './image-zip.parser.ts';
 import type { ParsedDataset } from './parsed-dataset.ts';
 import { receiveUpload } from './upload-receiver.ts';
+import { assertStorableText } from './storable-text.ts';
 import { readUploadRequest, type UploadRequest } from './upload-request.ts';
 import type { ZipLimits } from './zip-archive.ts';
 
 export interface IngestDeps {
-  db: DbTx;
+  db: Db;
+  /** When given, the team's stored-bytes limit is checked against the parsed size before the row is written. */
+  quotas?: QuotaGuard;
   storage: Storage;
   /** Zip bomb guards for image-zip uploads (config.datasets.zip). */
   zipLimits: ZipLimits;
@@ -27,7 +31,7 @@ export interface IngestDeps {
  * `datasets/<id>` (atomic on one filesystem) just before the row is inserted. Whatever
  * fails, the work dir goes and no row or dataset dir is left behind.
  */
-export async function ingestDataset({ db, storage, zipLimits }: IngestDeps, teamId: string, parts: AsyncIterable<Multipart>): Promise<DatasetDto> {
+export async function ingestDataset({ db, storage, quotas, zipLimits }: IngestDeps, teamId: string, parts: AsyncIterable<Multipart>): Promise<DatasetDto> {
   const id = randomUUID();
   const workDir = await storage.ensureDir(path.join(storage.tmpDir(), `upload-${id}`));
   const datasetDir = storage.datasetDir(id);
@@ -40,7 +44,13 @@ export async function ingestDataset({ db, storage, zipLimits }: IngestDeps, team
     await storage.ensureDir(path.dirname(datasetDir));
     await rename(stagingDir, datasetDir);
     placed = true;
-    const row = await createReadyDataset(db, { ...parsed, id, teamId, name: upload.name, format: upload.format });
+    assertStorableText(upload.name, 'VALIDATION_FAILED', 'The dataset name');
+    assertStorableText({ classNames: parsed.classNames, preprocessing: parsed.preprocessing }, 'INVALID_DATASET', 'The dataset (a class label or column name)');
+    const row = await db.$transaction(async (tx) => {
+      // In the transaction that inserts the row, under the team lock, so parallel uploads cannot overshoot together.
+      await quotas?.assertCanStore(tx, teamId, parsed.bytes);
+      return createReadyDataset(tx, { ...parsed, id, teamId, name: upload.name, format: upload.format });
+    });
     return toDatasetDto(row);
   } catch (err) {
     if (placed) await storage.remove(datasetDir);

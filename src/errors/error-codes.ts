@@ -2,6 +2,8 @@
 export const errorStatus = {
   VALIDATION_FAILED: 400,
   INVALID_MODEL: 400,
+  /** The model is over the parameter budget (MODEL_MAX_PARAMS). */
+  MODEL_TOO_LARGE: 400,
   INVALID_DATASET: 400,
   /** A validation, test or evaluation dataset whose input shape, target shape or classes differ from the run's training dataset. */
   DATASET_MISMATCH: 400,
@@ -23,6 +25,8 @@ export const errorStatus = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** A team limit (queued runs, stored bytes) set with the admin CLI is reached. */
+  QUOTA_EXCEEDED: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid } from '../db/is-uuid.ts';
 
 /** Position after the last item of a page, in newest-first order. */
 export interface PageCursor {
@@ -17,7 +18,8 @@ export function encodeCursor({ createdAt, id }: PageCursor): string {
 export const pageCursorSchema = z.string().transform((text, ctx): PageCursor => {
   const [iso, id, extra] = Buffer.from(text, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (extra !== undefined || !id || Number.isNaN(createdAt.getTime())) {
+  // Ids are uuids: anything else (a NUL byte PostgreSQL would choke on, say) is a forged cursor.
+  if (extra !== undefined || !id || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
     ctx.addIssue({ code: 'custom', message: 'Invalid cursor: pass back a nextCursor from a previous page' });
     return z.NEVER;
   }

@@ -22,7 +22,9 @@ export default async function datasetRoutes(fastify: FastifyInstance, opts: { zi
   /** Multipart upload, parsed while the client waits; see `ingestDataset`. */
   app.post('/', { schema: { response: { 201: datasetDtoSchema } } }, async (request, reply) => {
     if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload datasets as multipart/form-data');
-    const dataset = await ingestDataset({ db: app.db, storage: app.storage, zipLimits: opts.zipLimits }, request.team.id, request.parts());
+    // A team already at its stored-bytes limit is refused before its upload is read.
+    await app.quotas.assertCanStore(app.db, request.team.id, 0);
+    const dataset = await ingestDataset({ db: app.db, storage: app.storage, quotas: app.quotas, zipLimits: opts.zipLimits }, request.team.id, request.parts());
     return reply.status(201).send(dataset);
   });
 

@@ -5,6 +5,7 @@ import { notFound } from '../../errors/app-error.ts';
 import { findTeamRunEventSeq } from '../../events/run-events.repository.ts';
 import { streamRunEvents, streamTeamEvents, type EventStreamContext } from '../../events/event-streams.ts';
 import { keepAlive } from '../../events/socket-flow.ts';
+import { isUuid } from '../../db/is-uuid.ts';
 import type { WebSocket } from '@fastify/websocket';
 
 export interface EventRoutesOptions {
@@ -42,7 +43,8 @@ export default async function eventRoutes(app: FastifyInstance, opts: EventRoute
       websocket: true,
       schema: { params: runParams, querystring: runQuery },
       preHandler: async (request) => {
-        const seq = await findTeamRunEventSeq(app.db, { runId: request.params.id, teamId: request.team.id });
+        // A malformed id (a NUL byte would fail the query) is as unknown as another team's.
+        const seq = isUuid(request.params.id) ? await findTeamRunEventSeq(app.db, { runId: request.params.id, teamId: request.team.id }) : null;
         if (seq === null) throw notFound('run');
       },
     },
