@@ -63,7 +63,7 @@ describe('runSpecSchema', () => {
     expect(issuePaths({ ...good, model: { layers: [{ type: 'dense', units: 70_000 }] } })).toEqual(['model.layers.0.units']);
     expect(issuePaths({ ...good, model: { layers: [{ type: 'dropout', rate: 1 }] } })).toEqual(['model.layers.0.rate']);
     expect(issuePaths({ ...good, model: { layers: [{ type: 'conv2d', filters: 4, kernelSize: 65 }] } })).toEqual(['model.layers.0.kernelSize']);
-    expect(issuePaths({ ...good, model: { layers: [{ type: 'dense', units: 2, activation: 'swish' }] } })).toEqual(['model.layers.0.activation']);
+    expect(issuePaths({ ...good, model: { layers: [{ type: 'dense', units: 2, activation: 'leakyRelu' }] } })).toEqual(['model.layers.0.activation']);
     expect(issuePaths({ ...good, model: { layers: [{ type: 'lstm', units: 2 }] } })).toEqual(['model.layers.0.type']);
     expect(issuePaths({ ...good, model: { layers: [] } })).toEqual(['model.layers']);
   });
