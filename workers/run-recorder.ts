@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../src/db/prisma-client.ts';
 import { publishRunEvent } from '../src/events/event-publisher.ts';
 import type { RunEventMap, RunEventType } from '../src/events/run-event-map.ts';
-import { createCheckpoint, deleteCheckpoints, listCheckpoints, transitionRun, updateRun, upsertEpoch } from '../src/runs/runs.repository.ts';
+import { createCheckpoint, deleteCheckpoints, deleteEpochsAfter, listCheckpoints, transitionRun, updateRun, upsertEpoch } from '../src/runs/runs.repository.ts';
 import type { Prisma } from '../src/generated/prisma/client.ts';
 
 /**
@@ -22,18 +22,28 @@ export class RunRecorder {
     });
   }
 
-  /** Marks the run running on this worker; false if it is no longer queued or running (canceled meanwhile). */
-  async start(info: { backend: string; workerId: string }): Promise<boolean> {
+  /**
+   * Marks the run running on this worker; false if it is no longer queued or running (canceled
+   * or paused meanwhile). `resumeEpoch` is the epoch of the checkpoint training continues from
+   * (0: from scratch): epochs recorded after it were lost with the previous worker and are
+   * trained again, so their rows go and the history ends with every epoch exactly once.
+   */
+  async start(info: { backend: string; workerId: string; resumeEpoch?: number; admit?: (tx: Prisma.TransactionClient) => Promise<void> }): Promise<boolean> {
     let started = false;
     await this.deps.db.$transaction(async (tx) => {
+      // A check that must hold when the run starts (the team's running-runs limit); it throws to refuse.
+      await info.admit?.(tx);
       const run = await tx.run.findUniqueOrThrow({ where: { id: this.run.id } });
+      const resumeEpoch = info.resumeEpoch ?? 0;
       started = await transitionRun(tx, this.run.id, ['queued', 'running'], {
         status: 'running',
         backend: info.backend,
         workerId: info.workerId,
         startedAt: run.startedAt ?? new Date(),
+        ...(run.currentEpoch > resumeEpoch ? { currentEpoch: resumeEpoch } : {}),
       });
       if (started) {
+        if (run.currentEpoch > resumeEpoch) await deleteEpochsAfter(tx, this.run.id, resumeEpoch);
         await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'status', data: { status: 'running', backend: info.backend, workerId: info.workerId } }, { tx });
       }
     });
@@ -105,6 +115,23 @@ export class RunRecorder {
     return this.commit('status', { status, stopReason }, (tx) =>
       transitionRun(tx, this.run.id, ['running', 'queued'], { status, stopReason, finishedAt: new Date(), workerId: null, ...extra }),
     );
+  }
+
+  /** Stopped at the user's request; the last checkpoint stays, and resuming continues from it. */
+  pause(stopReason: string) {
+    return this.commit('status', { status: 'paused', stopReason }, (tx) =>
+      transitionRun(tx, this.run.id, ['running', 'queued'], { status: 'paused', stopReason, pauseRequested: false, workerId: null }),
+    );
+  }
+
+  /** Handed back to the queue (the worker is shutting down): another worker continues from the last checkpoint. */
+  async requeue(message: string) {
+    await this.deps.db.$transaction(async (tx) => {
+      const changed = await transitionRun(tx, this.run.id, ['running'], { status: 'queued', workerId: null });
+      if (!changed) return;
+      await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'log', data: { level: 'info', message } }, { tx });
+      await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'status', data: { status: 'queued' } }, { tx });
+    });
   }
 
   fail(error: { code: string; message: string }) {

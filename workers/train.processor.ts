@@ -1,21 +1,28 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../src/db/prisma-client.ts';
 import { trainJobSchema } from '../src/jobs/job-contracts.ts';
 import { datasetInfoOf } from '../src/runs/dataset-info.ts';
+import type { RunLeases } from '../src/runs/run-lease.ts';
 import { findRun, latestCheckpoint } from '../src/runs/runs.repository.ts';
 import type { RunSpec } from '../src/runs/run-spec.schema.ts';
 import type { Storage } from '../src/storage/storage.ts';
 import { applyCheckpointRetention } from './checkpoint-retention.ts';
 import { extraDatasetsOf } from './extra-datasets.ts';
 import { RunRecorder } from './run-recorder.ts';
+import { admitUnderRunningLimit, deferAtRunningLimit } from './running-limit.ts';
 import type { TrainerPool } from './trainer-pool.ts';
-import type { BackendInfo, TrainerProcess } from './trainer-process.ts';
+import { TrainerCrashedError, type BackendInfo, type TrainerProcess } from './trainer-process.ts';
+
+/** Why a worker stops a run before its last epoch: the user canceled or paused it, or the worker is shutting down. */
+export type StopIntent = 'cancel' | 'pause' | 'handoff';
 
 export interface ActiveRun {
   runId: string;
   teamId: string;
   trainer: TrainerProcess;
+  /** Set by whoever asks the trainer to stop, so the outcome is recorded as what was asked. */
+  stop: StopIntent | null;
 }
 
 export interface TrainProcessorDeps {
@@ -24,31 +31,59 @@ export interface TrainProcessorDeps {
   redisPrefix: string;
   storage: Storage;
   pool: TrainerPool;
+  /** PostgreSQL-side ownership: a run is trained only by the worker holding its lease. */
+  leases: RunLeases;
   workerId: string;
   backend: BackendInfo;
-  /** Runs this worker trains right now, for cancel requests and heartbeats. */
+  /** Runs this worker trains right now, for cancel/pause requests, shutdown and heartbeats. */
   active: Map<string, ActiveRun>;
+  /** True once the worker is shutting down: runs are handed back instead of started. */
+  shuttingDown: () => boolean;
+  /** Fair share: re-bands the team's waiting jobs once its active runs changed (src/jobs/fair-share.ts). */
+  rebalance?: (teamId: string) => Promise<unknown>;
 }
 
 /**
- * Takes one run from the queue to a final state. The run row decides: a run that is no
- * longer queued or running is skipped. A resumed job (after a crash) continues from the
- * latest checkpoint. Failures caused by the run itself are final (UnrecoverableError);
- * a trainer crash is rethrown so BullMQ retries the job.
+ * Takes one run from the queue to a final state, or back to the queue. PostgreSQL decides:
+ * the run is trained only by the worker holding its lease (so never twice at once), and only
+ * while it is queued or running. A job taken over from a dead worker continues from the latest
+ * checkpoint. Failures caused by the run itself are final (UnrecoverableError); a trainer
+ * crash is rethrown so BullMQ retries the job; a worker shutting down hands the job back to
+ * wait at once.
  */
 export function createTrainProcessor(deps: TrainProcessorDeps) {
-  return async function processTrainJob(job: Job): Promise<string> {
+  return async function processTrainJob(job: Job, token?: string): Promise<string> {
     const parsed = trainJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
-    const run = await findRun(deps.db, parsed.data.runId);
+    const { runId } = parsed.data;
+    if (!(await deps.leases.tryAcquire(runId))) return 'skipped: another worker trains this run';
+    try {
+      return await trainRun(job, token, runId);
+    } finally {
+      await deps.leases.release(runId).catch(() => undefined);
+    }
+  };
+
+  async function trainRun(job: Job, token: string | undefined, runId: string): Promise<string> {
+    // Read after taking the lease, so a previous owner's last writes are visible.
+    const run = await findRun(deps.db, runId);
     if (!run || (run.status !== 'queued' && run.status !== 'running')) return `skipped: run is ${run?.status ?? 'gone'}`;
+    if (deps.shuttingDown()) return requeueJob(job, token);
 
     const recorder = new RunRecorder(deps, run);
     if (run.cancelRequested) {
       await recorder.finish('canceled', 'canceled by user');
       return 'canceled';
     }
-    if (!(await recorder.start({ backend: deps.backend.backend, workerId: deps.workerId }))) return 'skipped: no longer active';
+    if (run.pauseRequested) {
+      await recorder.pause('paused by user');
+      return 'paused';
+    }
+    const resume = await latestCheckpoint(deps.db, run.id);
+    const previousWorker = run.status === 'running' && run.workerId && run.workerId !== deps.workerId ? run.workerId : null;
+    const admit = admitUnderRunningLimit(run);
+    if (!(await recorder.start({ backend: deps.backend.backend, workerId: deps.workerId, resumeEpoch: resume?.epoch ?? 0, admit }).catch(deferAtRunningLimit(job, token)))) return 'skipped: no longer active';
+    await deps.rebalance?.(run.teamId).catch(() => undefined);
 
     const dataset = await deps.db.dataset.findUnique({ where: { id: run.datasetId } });
     if (!dataset || dataset.status !== 'ready') {
@@ -60,13 +95,22 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
       await recorder.fail({ code: 'DATASET_UNAVAILABLE', message: extraDatasets });
       throw new UnrecoverableError('dataset unavailable');
     }
-    const resume = await latestCheckpoint(deps.db, run.id);
-    if (resume) await recorder.log('info', `resuming from the checkpoint of epoch ${resume.epoch}`);
+    const takeover = previousWorker ? ` (worker ${previousWorker} stopped without finishing it)` : '';
+    if (resume) await recorder.log('info', `resumed from the checkpoint of epoch ${resume.epoch} on worker ${deps.workerId}${takeover}`);
+    else if (previousWorker) await recorder.log('info', `restarted from the first epoch on worker ${deps.workerId}${takeover}`);
+
+    let lastCheckpoint = resume?.epoch ?? 0;
+    const handBack = async (): Promise<never> => {
+      await recorder.requeue(`worker ${deps.workerId} is shutting down; the run goes back to the queue and continues from the checkpoint of epoch ${lastCheckpoint}`);
+      return requeueJob(job, token);
+    };
 
     const trainer = await deps.pool.acquire();
-    deps.active.set(run.id, { runId: run.id, teamId: run.teamId, trainer });
+    const entry: ActiveRun = { runId: run.id, teamId: run.teamId, trainer, stop: null };
+    deps.active.set(run.id, entry);
     try {
       const runDir = await deps.storage.ensureDir(deps.storage.runDir(run.id));
+      let handedBack = false;
       const final = await trainer.train(
         {
           runId: run.id,
@@ -82,26 +126,55 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
               return void (await recorder.summary(msg.summary));
             case 'epoch':
               await recorder.epoch({ epoch: msg.epoch, metrics: msg.metrics, durationMs: msg.durationMs, samplesPerSec: msg.samplesPerSec, learningRate: msg.learningRate });
-              return void (await job.updateProgress({ epoch: msg.epoch }));
+              // Progress is a nicety: a job whose key vanished (Redis flushed) keeps training.
+              return void (await job.updateProgress({ epoch: msg.epoch }).catch(() => undefined));
             case 'checkpoint':
+              lastCheckpoint = msg.epoch;
               await recorder.checkpoint({ epoch: msg.epoch, path: msg.dir, sizeBytes: msg.sizeBytes, metrics: msg.metrics });
               return applyCheckpointRetention({ storage: deps.storage, recorder }, (run.spec as unknown as RunSpec).callbacks?.modelCheckpoint?.keep);
             case 'log':
               return recorder.log(msg.level, msg.message);
             case 'done':
-              return msg.status === 'completed'
-                ? recorder.complete(msg.stopReason, msg)
-                : recorder.finish('canceled', msg.stopReason);
+              if (msg.status === 'completed') return recorder.complete(msg.stopReason, msg);
+              if (entry.stop === 'pause') return recorder.pause(`paused by user after epoch ${lastCheckpoint}`);
+              if (entry.stop === 'handoff') return void (handedBack = true);
+              return recorder.finish('canceled', msg.stopReason);
             case 'failed':
               return recorder.fail({ code: msg.code, message: msg.message });
           }
         },
       );
+      if (handedBack) return await handBack();
       if (final.type === 'failed') throw new UnrecoverableError(`${final.code}: ${final.message}`);
-      return final.status;
+      return entry.stop === 'pause' && final.status === 'canceled' ? 'paused' : final.status;
+    } catch (err) {
+      if (!(err instanceof TrainerCrashedError)) throw err;
+      // The trainer died: killed because the worker is stopping, or on its own (out of memory...).
+      if (entry.stop === 'handoff') return await handBack();
+      if (entry.stop === 'pause') {
+        await recorder.pause(`paused by user after epoch ${lastCheckpoint}`);
+        return 'paused';
+      }
+      if (entry.stop === 'cancel') {
+        await recorder.finish('canceled', `canceled by user after epoch ${lastCheckpoint}`);
+        return 'canceled';
+      }
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        await recorder.fail({ code: 'TRAINER_CRASHED', message: `${err.message}; gave up after ${job.attemptsMade + 1} attempts` });
+        throw new UnrecoverableError(err.message);
+      }
+      await recorder.log('warn', `${err.message}; retrying from the checkpoint of epoch ${lastCheckpoint}`);
+      throw err;
     } finally {
       deps.active.delete(run.id);
       deps.pool.release(trainer);
+      await deps.rebalance?.(run.teamId).catch(() => undefined);
     }
-  };
+  }
+}
+
+/** Straight back to wait, not via a lock expiry and a stalled check: another worker takes it now. */
+async function requeueJob(job: Job, token: string | undefined): Promise<never> {
+  await job.moveToWait(token);
+  throw new WaitingError();
 }

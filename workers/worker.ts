@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { prepareDatabase } from '../src/db/prepare-database.ts';
 import { checkServices } from '../src/startup/check-services.ts';
 import { runMain } from '../src/startup/run-main.ts';
-import { startWorker } from './worker-runtime.ts';
+import { startWorker, type RunningWorker } from './worker-runtime.ts';
 
 /**
  * `npm run worker`: takes training runs from the queue. Start as many as the hardware
@@ -14,16 +14,18 @@ runMain('trainyard-worker', async () => {
   const log = pino({ name: 'trainyard-worker', level: config.logLevel });
   await checkServices(config);
   await prepareDatabase(config.databaseUrl);
-  const worker = await startWorker(config, log);
-
+  let worker: RunningWorker | undefined;
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  /** Hands the runs in flight back to the queue (see RunningWorker.close), then exits. */
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    await worker.close();
-    process.exit(0);
+    log.info({ signal }, 'shutting down: handing runs in flight back to the queue');
+    await worker?.close();
+    log.info('stopped');
+    process.exit(exitCode);
   };
+  worker = await startWorker(config, log, { onFatal: (err) => void shutdown(err.message, 1) });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 });

@@ -23,6 +23,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seconds without a heartbeat after which a worker is no longer listed. */
   WORKER_HEARTBEAT_TTL_S: z.coerce.number().int().min(2).default(30),
+  /** A dead worker's run is taken over by another worker within about this long (BullMQ lock + stalled check). */
+  WORKER_STALL_TIMEOUT_MS: z.coerce.number().int().min(3000).default(30_000),
+  /** How many times a run may be taken over after its worker died before BullMQ gives up on the job (the reconciler re-adds it even then). */
+  WORKER_MAX_STALLS: z.coerce.number().int().min(1).default(100),
+  /** On SIGTERM, how long a worker waits for its runs to stop at a batch boundary before it kills their trainers. */
+  WORKER_SHUTDOWN_GRACE_S: z.coerce.number().int().min(1).default(30),
+  /** Seconds between reconciliations of PostgreSQL's queued/running runs with the queue (also run at worker start); 0 turns it off. */
+  RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(30),
   /** Most bytes the entries of one uploaded image zip may expand to, all together (zip bomb guard). */
   ZIP_MAX_EXPANDED_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
   /** Highest expanded/compressed ratio one zip entry may have; PNG and JPEG barely compress, bombs do ~1000:1. */
@@ -57,6 +65,10 @@ function toConfig(env: z.infer<typeof envSchema>) {
       backend: env.TRAIN_BACKEND,
       concurrency: env.WORKER_CONCURRENCY,
       heartbeatTtlS: env.WORKER_HEARTBEAT_TTL_S,
+      stallTimeoutMs: env.WORKER_STALL_TIMEOUT_MS,
+      maxStalls: env.WORKER_MAX_STALLS,
+      shutdownGraceS: env.WORKER_SHUTDOWN_GRACE_S,
+      reconcileIntervalS: env.RECONCILE_INTERVAL_S,
     },
     logLevel: env.LOG_LEVEL,
   };

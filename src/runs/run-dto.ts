@@ -20,6 +20,7 @@ export function toRunDto(run: Run) {
     error: run.error,
     stopReason: run.stopReason,
     cancelRequested: run.cancelRequested,
+    pauseRequested: run.pauseRequested,
     spec: { model: spec.model, compile: spec.compile, fit: spec.fit, ...(spec.callbacks ? { callbacks: spec.callbacks } : {}) },
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,

@@ -49,6 +49,11 @@ export function upsertEpoch(db: DbTx, data: Prisma.EpochMetricUncheckedCreateInp
   return db.epochMetric.upsert({ where: { runId_epoch: { runId: data.runId, epoch: data.epoch } }, create: data, update: data });
 }
 
+/** A run resumed from the checkpoint of `epoch` trains the later epochs again: their old rows go. */
+export function deleteEpochsAfter(db: DbTx, runId: string, epoch: number) {
+  return db.epochMetric.deleteMany({ where: { runId, epoch: { gt: epoch } } });
+}
+
 export function listCheckpoints(db: DbTx, runId: string) {
   return db.checkpoint.findMany({ where: { runId }, orderBy: [{ epoch: 'asc' }, { createdAt: 'asc' }] });
 }

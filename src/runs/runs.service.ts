@@ -3,6 +3,7 @@ import { AppError, notFound } from '../errors/app-error.ts';
 import type { RunSpec } from './run-spec.schema.ts';
 import { createRun, findTeamRun, transitionRun, updateRun } from './runs.repository.ts';
 import { datasetInfoOf } from './dataset-info.ts';
+import { rebalanceTeamQueue, teamQueueRanks } from '../jobs/fair-share.ts';
 import { checkClassWeight, checkMonitors, matchingTeamDataset } from './fit-checks.ts';
 
 /** The pieces of the app the run use cases need; a narrow view keeps them testable. */
@@ -53,22 +54,23 @@ export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
 }
 
 /**
- * A queued run is canceled at once. A running one is flagged and its worker told through
- * Redis; the worker stops it at the next batch, keeps the last checkpoint, and reports
+ * A queued or paused run is canceled at once. A running one is flagged and its worker told
+ * through Redis; the worker stops it at the next batch, keeps the last checkpoint, and reports
  * `canceled` itself. Canceling a finished run is a 409.
  */
 export async function cancelRun(deps: Deps, teamId: string, runId: string) {
   const run = await findTeamRun(deps.db, teamId, runId);
   if (!run) throw notFound('run');
-  if (run.status === 'queued') {
+  if (run.status === 'queued' || run.status === 'paused') {
     await deps.queues.removeWaitingTraining(run.id);
     const canceled = await deps.db.$transaction(async (tx) => {
-      const changed = await transitionRun(tx, run.id, ['queued'], { status: 'canceled', finishedAt: new Date(), stopReason: 'canceled by user' });
+      const changed = await transitionRun(tx, run.id, [run.status], { status: 'canceled', finishedAt: new Date(), stopReason: 'canceled by user' });
       if (changed) await deps.events.publish({ runId: run.id, teamId, type: 'status', data: { status: 'canceled', stopReason: 'canceled by user' } }, { tx });
       return changed;
     });
     // A worker took it between our read and our update: cancel it as a running run.
     if (!canceled) return cancelRun(deps, teamId, runId);
+    await rebalanceTeamQueue({ db: deps.db, queue: deps.queues.train }, teamId).catch(() => undefined);
   } else if (run.status === 'running') {
     await updateRun(deps.db, run.id, { cancelRequested: true });
     await deps.redis.publish(cancelChannel(deps.redisPrefix), run.id);
@@ -78,5 +80,66 @@ export async function cancelRun(deps: Deps, teamId: string, runId: string) {
   return (await findTeamRun(deps.db, teamId, runId))!;
 }
 
+/**
+ * A queued run is paused at once (its job removed). A running one is flagged and its worker
+ * told through Redis; the worker stops it at the next batch, keeps the checkpoint of the last
+ * finished epoch and reports `paused` itself. Pausing a paused or finished run is a 409.
+ */
+export async function pauseRun(deps: Deps, teamId: string, runId: string) {
+  const run = await findTeamRun(deps.db, teamId, runId);
+  if (!run) throw notFound('run');
+  if (run.status === 'queued') {
+    await deps.queues.removeWaitingTraining(run.id);
+    const paused = await deps.db.$transaction(async (tx) => {
+      const changed = await transitionRun(tx, run.id, ['queued'], { status: 'paused', stopReason: 'paused by user' });
+      if (changed) await deps.events.publish({ runId: run.id, teamId, type: 'status', data: { status: 'paused', stopReason: 'paused by user' } }, { tx });
+      return changed;
+    });
+    // A worker took it between our read and our update: pause it as a running run.
+    if (!paused) return pauseRun(deps, teamId, runId);
+    await rebalanceTeamQueue({ db: deps.db, queue: deps.queues.train }, teamId).catch(() => undefined);
+  } else if (run.status === 'running' && !run.cancelRequested) {
+    await updateRun(deps.db, run.id, { pauseRequested: true });
+    await deps.redis.publish(pauseChannel(deps.redisPrefix), run.id);
+  } else {
+    const why = run.status === 'running' ? 'is being canceled' : `is ${run.status}`;
+    throw new AppError('CONFLICT', `only a queued or running run can be paused; this one ${why}`, { status: run.status });
+  }
+  return (await findTeamRun(deps.db, teamId, runId))!;
+}
+
+/**
+ * A paused run goes back to the queue and continues from its last checkpoint (weights,
+ * optimizer state, epoch). Resuming anything but a paused run is a 409.
+ */
+export async function resumeRun(deps: Deps, teamId: string, runId: string) {
+  const run = await findTeamRun(deps.db, teamId, runId);
+  if (!run) throw notFound('run');
+  const conflict = (status: string) => new AppError('CONFLICT', `only a paused run can be resumed; this one is ${status}`, { status });
+  if (run.status !== 'paused') throw conflict(run.status);
+  const resumed = await deps.db.$transaction(async (tx) => {
+    const changed = await transitionRun(tx, run.id, ['paused'], { status: 'queued', pauseRequested: false, stopReason: null, workerId: null });
+    if (changed) await deps.events.publish({ runId: run.id, teamId, type: 'status', data: { status: 'queued' } }, { tx });
+    return changed;
+  });
+  if (!resumed) throw conflict((await findTeamRun(deps.db, teamId, runId))?.status ?? 'gone');
+  try {
+    const rank = (await teamQueueRanks(deps.db, teamId)).find((r) => r.runId === run.id)?.rank ?? 0;
+    await deps.queues.enqueueTraining({ runId: run.id }, run.priority, rank);
+  } catch (err) {
+    // Nothing changed after all: back to paused, so the client can simply retry.
+    await deps.db.$transaction(async (tx) => {
+      if (await transitionRun(tx, run.id, ['queued'], { status: 'paused', stopReason: 'paused by user' })) {
+        await deps.events.publish({ runId: run.id, teamId, type: 'status', data: { status: 'paused', stopReason: 'paused by user' } }, { tx });
+      }
+    });
+    throw new AppError('SERVICE_UNAVAILABLE', 'could not queue the run; try again', { cause: (err as Error).message });
+  }
+  await rebalanceTeamQueue({ db: deps.db, queue: deps.queues.train }, teamId).catch(() => undefined);
+  return (await findTeamRun(deps.db, teamId, runId))!;
+}
+
 /** Workers subscribe here to learn that a run they train was canceled. */
 export const cancelChannel = (redisPrefix: string) => `${redisPrefix}:control:cancel`;
+/** ... and here that it was paused. */
+export const pauseChannel = (redisPrefix: string) => `${redisPrefix}:control:pause`;

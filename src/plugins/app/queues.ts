@@ -1,10 +1,11 @@
 import fp from 'fastify-plugin';
 import { Queue } from 'bullmq';
-import { QueueName, trainJobOptions, trainJobSchema, type TrainJobData } from '../../jobs/job-contracts.ts';
+import { QueueName, type TrainJobData } from '../../jobs/job-contracts.ts';
+import { bullPrefix, ensureTrainJob } from '../../jobs/train-queue.ts';
 
 export interface Queues {
-  /** Adds a run's training job; the payload is validated against the shared contract first. */
-  enqueueTraining(data: TrainJobData, priority: number): Promise<void>;
+  /** Makes sure a run has a live training job (idempotent: the job id is the run id); the payload is validated against the shared contract. */
+  enqueueTraining(data: TrainJobData, priority: number, rank?: number): Promise<void>;
   /** Removes a run's job if it is still waiting; returns whether it was removed. */
   removeWaitingTraining(runId: string): Promise<boolean>;
   train: Queue;
@@ -18,12 +19,11 @@ declare module 'fastify' {
 
 export default fp(
   async (app, opts: { redisPrefix: string }) => {
-    const train = new Queue(QueueName.train, { connection: app.redis.duplicate(), prefix: `${opts.redisPrefix}:bull` });
+    const train = new Queue(QueueName.train, { connection: app.redis.duplicate(), prefix: bullPrefix(opts.redisPrefix) });
     const queues: Queues = {
       train,
-      async enqueueTraining(data, priority) {
-        const payload = trainJobSchema.parse(data);
-        await train.add(QueueName.train, payload, trainJobOptions(payload.runId, priority));
+      async enqueueTraining(data, priority, rank) {
+        await ensureTrainJob(train, data.runId, priority, rank);
       },
       async removeWaitingTraining(runId) {
         const job = await train.getJob(runId);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { runSpecSchema } from '../../runs/run-spec.schema.ts';
-import { cancelRun, submitRun } from '../../runs/runs.service.ts';
+import { cancelRun, pauseRun, resumeRun, submitRun } from '../../runs/runs.service.ts';
 import { findTeamRun, listCheckpoints, listEpochs, listTeamRuns } from '../../runs/runs.repository.ts';
 import { toCheckpointDto, toEpochDto, toRunDto } from '../../runs/run-dto.ts';
 import { datasetInfoOf } from '../../runs/dataset-info.ts';
@@ -53,6 +53,14 @@ export default async function runRoutes(fastify: FastifyInstance, opts: { redisP
 
   app.post('/:id/cancel', { schema: { params: runParams } }, async (request) =>
     toRunDto(await cancelRun(deps, request.team.id, request.params.id)),
+  );
+
+  app.post('/:id/pause', { schema: { params: runParams } }, async (request) =>
+    toRunDto(await pauseRun(deps, request.team.id, request.params.id)),
+  );
+
+  app.post('/:id/resume', { schema: { params: runParams } }, async (request) =>
+    toRunDto(await resumeRun(deps, request.team.id, request.params.id)),
   );
 
   /** The model in tfjs layers format; its weight paths are relative, so they resolve under this prefix. */
