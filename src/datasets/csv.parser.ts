@@ -7,7 +7,7 @@ import type { DatasetTask, ParsedDataset } from './parsed-dataset.ts';
 import { applyPreprocessing, type Preprocessing } from './preprocessing.ts';
 
 export interface CsvParseOptions {
-  /** Column name, or 0-based index; default: the last column. */
+  /** Column name, or 0-based index; default: the last column. Comma-separated for several (multilabel, or regression with several targets). */
   label?: string;
   task: DatasetTask;
   /** Whether the first record names the columns. */
@@ -20,7 +20,10 @@ export const MAX_CSV_CLASSES = 10_000;
 interface CsvLayout {
   /** Names for messages: the header's, or `column N` without one. */
   columns: string[];
+  /** The first label column (the only one for classification). */
   labelIndex: number;
+  /** Every label column, in the order `label` names them. */
+  labelIndices: number[];
   featureIndices: number[];
 }
 
@@ -41,13 +44,16 @@ export async function parseCsvDataset(file: string, options: CsvParseOptions, ou
   const preprocessing: Preprocessing = { kind: 'standardize', mean: scan.stats.mean(), std: scan.stats.std() };
   const bytes = await writeCsv(file, options, scan, preprocessing, outDir);
   const classification = options.task === 'classification';
+  const multilabel = options.task === 'multilabel';
+  const labelNames = scan.layout.labelIndices.map((i) => scan.layout.columns[i]);
   return {
     task: options.task,
     numSamples: scan.numSamples,
     inputShape: [scan.layout.featureIndices.length],
-    targetShape: [1],
-    numClasses: classification ? scan.classNames.length : null,
-    classNames: classification ? scan.classNames : [],
+    targetShape: [scan.layout.labelIndices.length],
+    // Multi-label: one 0/1 target per label column, each column a class name.
+    numClasses: classification ? scan.classNames.length : multilabel ? labelNames.length : null,
+    classNames: classification ? scan.classNames : multilabel ? labelNames : [],
     preprocessing,
     bytes,
   };
@@ -74,7 +80,7 @@ async function scanCsv(file: string, options: CsvParseOptions): Promise<CsvScan>
         throw new AppError('INVALID_DATASET', `Label column "${layout.columns[layout.labelIndex]}" has more than ${MAX_CSV_CLASSES} distinct values; use task=regression for a numeric target`, { row: record.row, column: layout.columns[layout.labelIndex] });
       }
     } else {
-      readNumber(record, layout, layout.labelIndex);
+      readTargets(record, layout, options.task, new Float32Array(layout.labelIndices.length));
     }
     numSamples++;
   }
@@ -96,7 +102,7 @@ async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, p
   const classIndex = new Map(scan.classNames.map((name, i) => [name, i]));
   const featuresOut = new Float32FileWriter(featuresPath(outDir));
   const targetsOut = new Float32FileWriter(targetsPath(outDir));
-  const target = new Float32Array(1);
+  const target = new Float32Array(layout.labelIndices.length);
   try {
     let skipHeader = options.header;
     for await (const record of readCsvRecords(file)) {
@@ -106,7 +112,8 @@ async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, p
       }
       const features = readFeatures(record, layout, new Float32Array(numFeatures));
       await featuresOut.push(applyPreprocessing(preprocessing, features, numFeatures));
-      target[0] = options.task === 'classification' ? classIndex.get(readClassName(record, layout))! : readNumber(record, layout, layout.labelIndex);
+      if (options.task === 'classification') target[0] = classIndex.get(readClassName(record, layout))!;
+      else readTargets(record, layout, options.task, target);
       await targetsOut.push(target);
     }
   } catch (err) {
@@ -122,15 +129,40 @@ function resolveLayout(first: CsvRecord, options: CsvParseOptions): CsvLayout {
     throw new AppError('INVALID_DATASET', `CSV needs at least two columns (features and a label); row ${first.row} has ${width}`, { row: first.row });
   }
   const columns = options.header ? first.values : first.values.map((_, i) => `column ${i}`);
-  const labelIndex = resolveLabel(options.label, options.header ? first.values : [], width);
-  if (labelIndex === undefined) {
-    throw new AppError('INVALID_DATASET', `Label ${JSON.stringify(options.label)} is neither a column name nor a column index (0..${width - 1})`, {
-      label: options.label,
-      columns,
-    });
+  const header = options.header ? first.values : [];
+  // A header naming the whole string wins, so a column literally called "a,b" stays one label.
+  const labels = options.label !== undefined && header.indexOf(options.label) < 0 && options.label.includes(',') ? options.label.split(',').map((l) => l.trim()) : [options.label];
+  const labelIndices = labels.map((label) => {
+    const index = resolveLabel(label, header, width);
+    if (index === undefined) {
+      throw new AppError('INVALID_DATASET', `Label ${JSON.stringify(label)} is neither a column name nor a column index (0..${width - 1})`, { label, columns });
+    }
+    return index;
+  });
+  if (new Set(labelIndices).size !== labelIndices.length) {
+    throw new AppError('INVALID_DATASET', `Label ${JSON.stringify(options.label)} names a column twice`, { label: options.label, columns });
   }
-  const featureIndices = columns.map((_, i) => i).filter((i) => i !== labelIndex);
-  return { columns, labelIndex, featureIndices };
+  if (labelIndices.length > 1 && options.task === 'classification') {
+    throw new AppError('INVALID_DATASET', `Several label columns need task=multilabel (0/1 per column) or task=regression, not classification`, { label: options.label });
+  }
+  if (labelIndices.length >= width) {
+    throw new AppError('INVALID_DATASET', `Label ${JSON.stringify(options.label)} leaves no feature columns`, { label: options.label, columns });
+  }
+  const featureIndices = columns.map((_, i) => i).filter((i) => !labelIndices.includes(i));
+  return { columns, labelIndex: labelIndices[0], labelIndices, featureIndices };
+}
+
+/** Fills `out` with the row's targets: the label columns' numbers, which must be 0 or 1 for multi-label. */
+function readTargets(record: CsvRecord, layout: CsvLayout, task: DatasetTask, out: Float32Array): Float32Array {
+  layout.labelIndices.forEach((column, j) => {
+    const value = readNumber(record, layout, column);
+    if (task === 'multilabel' && value !== 0 && value !== 1) {
+      const name = layout.columns[column];
+      throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${name}": a multi-label target must be 0 or 1, got ${value}`, { row: record.row, column: name, value });
+    }
+    out[j] = value;
+  });
+  return out;
 }
 
 /** A header name wins over an index, so a column literally named "2" can still be chosen. */

@@ -1,6 +1,6 @@
 import type { Preprocessing } from './preprocessing.ts';
 
-export type DatasetTask = 'classification' | 'regression';
+export type DatasetTask = 'classification' | 'regression' | 'multilabel';
 
 /** What a format parser learned while writing `features.f32` / `targets.f32`; becomes the dataset row. */
 export interface ParsedDataset {

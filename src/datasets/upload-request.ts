@@ -12,9 +12,13 @@ const booleanField = z.enum(['true', 'false', '1', '0']).transform((v) => v === 
 export const csvUploadFieldsSchema = z.strictObject({
   format: z.literal('csv'),
   name: nameField.optional(),
-  /** Column name, or 0-based column index; default: the last column. */
+  /**
+   * Column name, or 0-based column index; default: the last column. Several, comma-separated
+   * (`a,b,c`), make a multi-label dataset (0/1 per column) or, with task=regression, several targets.
+   */
   label: z.string().trim().min(1).optional(),
-  task: z.enum(['classification', 'regression']).default('classification'),
+  /** Default: classification, or multilabel when `label` names several columns. */
+  task: z.enum(['classification', 'regression', 'multilabel']).optional(),
   /** Whether the first row names the columns. */
   header: booleanField.default(true),
 });
@@ -42,7 +46,7 @@ export const imageZipUploadFieldsSchema = z
 export type ImageZipUploadFields = z.infer<typeof imageZipUploadFieldsSchema>;
 
 export type UploadRequest =
-  | { format: 'csv'; name: string; file: ReceivedFile; label?: string; task: CsvUploadFields['task']; header: boolean }
+  | { format: 'csv'; name: string; file: ReceivedFile; label?: string; task: NonNullable<CsvUploadFields['task']>; header: boolean }
   | { format: 'idx'; name: string; images: ReceivedFile; labels: ReceivedFile }
   | { format: 'image-zip'; name: string; file: ReceivedFile; width?: number; height?: number; color?: ImageZipUploadFields['color'] };
 
@@ -53,7 +57,8 @@ export function readUploadRequest({ fields, files }: ReceivedUpload): UploadRequ
   if (format === 'csv') {
     const parsed = csvUploadFieldsSchema.parse(fields);
     const { file } = requireFiles(files, ['file']);
-    return { ...parsed, format, file, name: parsed.name ?? defaultName(file.filename) };
+    const task = parsed.task ?? (parsed.label?.includes(',') ? 'multilabel' : 'classification');
+    return { ...parsed, task, format, file, name: parsed.name ?? defaultName(file.filename) };
   }
   if (format === 'idx') {
     const parsed = idxUploadFieldsSchema.parse(fields);

@@ -8,7 +8,7 @@ export interface DatasetInfo {
   targetShape: number[];
   numClasses: number | null;
   classNames: string[];
-  task: 'classification' | 'regression';
+  task: 'classification' | 'regression' | 'multilabel';
   preprocessing: Preprocessing;
 }
 
