@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compileSpecSchema } from '../model/compile-spec.schema.ts';
 import { modelSpecSchema } from '../model/model-spec.schema.ts';
 import { callbacksSpecSchema } from './callbacks-spec.schema.ts';
+import { augmentationSpecSchema } from './augmentation-spec.schema.ts';
 
 /** `fit` of a run spec: Keras's `model.fit` arguments that make sense for a queued run. */
 export const fitSpecSchema = z
@@ -55,6 +56,8 @@ export const runSpecSchema = z
     fit: fitSpecSchema,
     /** Early stopping, checkpoint policy, reduce-LR-on-plateau, a learning-rate schedule (see callbacks-spec.schema.ts). */
     callbacks: callbacksSpecSchema.optional(),
+    /** Random image transforms applied to training batches on the fly (see augmentation-spec.schema.ts); image datasets only. */
+    augmentation: augmentationSpecSchema.optional(),
     /** Higher runs sooner; 0..100. */
     priority: z.number().int().min(0).max(100).default(50),
   })

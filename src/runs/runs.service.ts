@@ -5,6 +5,7 @@ import { createRun, findTeamRun, transitionRun, updateRun } from './runs.reposit
 import { datasetInfoOf } from './dataset-info.ts';
 import { rebalanceTeamQueue, teamQueueRanks } from '../jobs/fair-share.ts';
 import { checkClassWeight, checkMonitors, matchingTeamDataset } from './fit-checks.ts';
+import { checkAugmentationFits } from './augmentation-spec.schema.ts';
 
 /** The pieces of the app the run use cases need; a narrow view keeps them testable. */
 type Deps = Pick<FastifyInstance, 'db' | 'queues' | 'compute' | 'events' | 'redis'> & { redisPrefix: string };
@@ -22,6 +23,7 @@ export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
   }
   checkClassWeight(spec, dataset);
   checkMonitors(spec);
+  if (spec.augmentation) checkAugmentationFits(dataset.inputShape);
   // Separate validation / test datasets: the team's, ready, and shaped like the training data.
   const validationId = spec.fit.validationDatasetId;
   const testId = spec.fit.testDatasetId;

@@ -11,6 +11,8 @@ import { loadCheckpointModel, loadOptimizerState, saveCheckpoint } from './check
 import { TrainingCallbacks } from './callbacks/training-callbacks.ts';
 import { fmt } from './callbacks/monitor.ts';
 import { DatasetUnreadableError, loadDataset, type BatchSource } from './data-loader.ts';
+import { withAugmentation } from './augment-batch.ts';
+import { checkAugmentationFits } from '../../src/runs/augmentation-spec.schema.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { learningRateOf } from './learning-rate.ts';
 import { trainLoop, type TrainOutcome } from './train-loop.ts';
@@ -101,6 +103,9 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
     const source: BatchSource = validationLoader
       ? { trainBatches: (epoch) => loader.trainBatches(epoch), validationBatches: () => validationLoader.allBatches() }
       : loader;
+    // Training batches only: validation (and test) data are never augmented.
+    if (spec.augmentation) checkAugmentationFits(dataset.inputShape);
+    const trainSource = spec.augmentation ? withAugmentation(source, spec.augmentation, spec.augmentation.seed ?? spec.fit.seed) : source;
 
     io.send({ type: 'started', runId, summary: summarizeModel(model), totalEpochs: spec.fit.epochs, startEpoch });
     const trained = model;
@@ -111,7 +116,7 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
       : await trainLoop({
           model: trained,
           optimizer: opt,
-          loader: source,
+          loader: trainSource,
           startEpoch,
           totalEpochs: spec.fit.epochs,
           shouldStop: io.shouldStop,
