@@ -70,7 +70,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
     async (v1) => {
       v1.addHook('onRequest', v1.authenticate);
       await v1.register(rateLimit, { perMinute: config.http.rateLimitPerMinute, redis: app.redis, redisPrefix: config.redisPrefix });
-      await v1.register(eventRoutes);
+      await v1.register(eventRoutes, { pingIntervalMs: config.http.wsPingIntervalS * 1000 });
       await v1.register(workerRoutes, { redisPrefix: config.redisPrefix });
       await v1.register(datasetRoutes, { prefix: '/datasets', zipLimits: config.datasets.zip });
       await v1.register(runRoutes, { prefix: '/runs', redisPrefix: config.redisPrefix });

@@ -31,6 +31,8 @@ const envSchema = z.object({
   WORKER_SHUTDOWN_GRACE_S: z.coerce.number().int().min(1).default(30),
   /** Seconds between reconciliations of PostgreSQL's queued/running runs with the queue (also run at worker start); 0 turns it off. */
   RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(30),
+  /** Seconds between WebSocket pings; a subscriber that has not answered the previous one is dropped. Below proxies' idle timeouts. */
+  WS_PING_INTERVAL_S: z.coerce.number().int().min(1).default(25),
   /** Most bytes the entries of one uploaded image zip may expand to, all together (zip bomb guard). */
   ZIP_MAX_EXPANDED_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
   /** Highest expanded/compressed ratio one zip entry may have; PNG and JPEG barely compress, bombs do ~1000:1. */
@@ -52,6 +54,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      wsPingIntervalS: env.WS_PING_INTERVAL_S,
     },
     datasets: {
       zip: {
