@@ -39,6 +39,12 @@ const envSchema = z.object({
   ZIP_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(100),
   /** Most entries (files and folders) one uploaded zip may hold. */
   ZIP_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
+  /** Requests per minute each API key may make (all /v1 routes together); 0 turns rate limiting off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Largest model a run may build, in parameters (VGG16 has 138M); larger specs answer 400 MODEL_TOO_LARGE. */
+  MODEL_MAX_PARAMS: z.coerce.number().int().min(1).default(150_000_000),
+  /** Seconds a client is told to wait (Retry-After) when a team quota refuses a request. */
+  QUOTA_RETRY_AFTER_S: z.coerce.number().int().min(1).default(60),
 });
 
 export type AppConfig = ReturnType<typeof toConfig>;
@@ -55,6 +61,11 @@ function toConfig(env: z.infer<typeof envSchema>) {
       uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       wsPingIntervalS: env.WS_PING_INTERVAL_S,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    },
+    limits: {
+      modelMaxParams: env.MODEL_MAX_PARAMS,
+      quotaRetryAfterS: env.QUOTA_RETRY_AFTER_S,
     },
     datasets: {
       zip: {

@@ -3,12 +3,12 @@ import { AppError, notFound } from '../errors/app-error.ts';
 import type { RunSpec } from './run-spec.schema.ts';
 import { createRun, findTeamRun, transitionRun, updateRun } from './runs.repository.ts';
 import { datasetInfoOf } from './dataset-info.ts';
-import { rebalanceTeamQueue, teamQueueRanks } from '../jobs/fair-share.ts';
 import { checkClassWeight, checkMonitors, matchingTeamDataset } from './fit-checks.ts';
 import { checkAugmentationFits } from './augmentation-spec.schema.ts';
+import { rebalanceTeamQueue, teamQueueRanks } from '../jobs/fair-share.ts';
 
 /** The pieces of the app the run use cases need; a narrow view keeps them testable. */
-type Deps = Pick<FastifyInstance, 'db' | 'queues' | 'compute' | 'events' | 'redis'> & { redisPrefix: string };
+type Deps = Pick<FastifyInstance, 'db' | 'queues' | 'compute' | 'events' | 'redis' | 'quotas'> & { redisPrefix: string };
 
 /**
  * Validates a spec against its dataset (the model is built once, off the event loop),
@@ -32,6 +32,8 @@ export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
   const summary = await deps.compute.validateRunSpec(spec, datasetInfoOf(dataset));
 
   const run = await deps.db.$transaction(async (tx) => {
+    // Locks the team row: concurrent submits of one team cannot both slip under maxQueuedRuns.
+    await deps.quotas.assertCanQueueRun(tx, teamId);
     const created = await createRun(tx, {
       teamId,
       datasetId: dataset.id,
@@ -47,11 +49,15 @@ export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
   });
 
   try {
-    await deps.queues.enqueueTraining({ runId: run.id }, spec.priority);
+    // Fair share: queued behind the team's own active runs, not behind other teams' backlogs.
+    const rank = (await teamQueueRanks(deps.db, teamId)).find((r) => r.runId === run.id)?.rank ?? 0;
+    await deps.queues.enqueueTraining({ runId: run.id }, spec.priority, rank);
   } catch (err) {
     await deps.db.run.delete({ where: { id: run.id } });
     throw new AppError('SERVICE_UNAVAILABLE', 'could not queue the run; try again', { cause: (err as Error).message });
   }
+  // The team's lower-priority runs now have one more run ahead of them.
+  await rebalanceTeamQueue({ db: deps.db, queue: deps.queues.train }, teamId).catch(() => undefined);
   return (await deps.db.run.findUniqueOrThrow({ where: { id: run.id } }));
 }
 
