@@ -17,7 +17,7 @@ export interface ComputeClientOptions {
   /** Node flags for the child. Default: the API's own, with tsx's loader added when missing (see child-exec-argv.ts). */
   execArgv?: string[];
   /** tfjs backend of the child. Default 'cpu': the API should not take GPU memory from training. */
-  backend?: 'cpu' | 'tfjs-node' | 'auto';
+  backend?: 'cpu' | 'engine' | 'tfjs-node' | 'auto';
   /** Trained models kept loaded for predict. Default 4. */
   modelCacheSize?: number;
   /** Milliseconds an evaluate call (a whole dataset) may take. Default 300 000. */

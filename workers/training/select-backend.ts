@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
+import { ENGINE_BACKEND, registerEngineBackend } from '../../src/engine/engine-backend.ts';
+import { loadNativeEngine } from '../../src/engine/native-engine.ts';
 import type { TrainerBackend, TrainerBackendChoice } from './trainer-protocol.ts';
 
 export interface SelectedBackend {
@@ -12,24 +14,32 @@ export interface SelectedBackend {
   fallbackReasons: string[];
 }
 
-const ORDER: TrainerBackend[] = ['tfjs-node-gpu', 'tfjs-node', 'cpu'];
-const PACKAGES: Record<Exclude<TrainerBackend, 'cpu'>, string> = {
+export interface SelectBackendOptions {
+  /** The engine's compiled addon; default: the one `npm ci` builds (see src/engine/native-engine.ts). */
+  engineAddon?: string;
+}
+
+const ORDER: TrainerBackend[] = ['tfjs-node-gpu', 'tfjs-node', 'engine', 'cpu'];
+const PACKAGES: Record<Exclude<TrainerBackend, 'cpu' | 'engine'>, string> = {
   'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
   'tfjs-node': '@tensorflow/tfjs-node',
 };
 
 /**
- * Loads the first backend that works, fastest first: CUDA, native CPU, then pure-JS cpu.
- * The native packages are optional dependencies (their install downloads libtensorflow,
- * which fails offline), so each is imported dynamically. Importing one registers its
- * `tensorflow` backend in the shared tfjs engine; we then select it explicitly.
+ * Loads the first backend that works, fastest first: CUDA, native CPU (libtensorflow), our
+ * engine (tfjs's cpu backend with native kernels compiled at install, src/engine), then
+ * pure-JS cpu. The tfjs-node packages are optional dependencies (their install downloads
+ * libtensorflow, which fails offline), so each is imported dynamically. Importing one
+ * registers its `tensorflow` backend in the shared tfjs engine; we then select it explicitly.
+ * The engine supports every kernel the cpu backend has (it is the cpu backend with its hot
+ * kernels replaced), so it is correct for every run a spec allows.
  * A forced choice that fails to load throws, naming why.
  */
-export async function selectBackend(choice: TrainerBackendChoice = 'auto'): Promise<SelectedBackend> {
+export async function selectBackend(choice: TrainerBackendChoice = 'auto', options: SelectBackendOptions = {}): Promise<SelectedBackend> {
   const candidates = choice === 'auto' ? ORDER : [choice];
   const fallbackReasons: string[] = [];
   for (const backend of candidates) {
-    const failure = await tryBackend(backend);
+    const failure = await tryBackend(backend, options);
     if (failure === null) return { backend, device: await describeDevice(backend), fallbackReasons };
     fallbackReasons.push(`${backend}: ${failure}`);
   }
@@ -37,7 +47,8 @@ export async function selectBackend(choice: TrainerBackendChoice = 'auto'): Prom
 }
 
 /** Returns null when `backend` is active, else the first line of why not. */
-async function tryBackend(backend: TrainerBackend): Promise<string | null> {
+async function tryBackend(backend: TrainerBackend, options: SelectBackendOptions): Promise<string | null> {
+  if (backend === 'engine') return tryEngine(options.engineAddon);
   try {
     if (backend !== 'cpu') await import(PACKAGES[backend]);
     const name = backend === 'cpu' ? 'cpu' : 'tensorflow';
@@ -51,11 +62,27 @@ async function tryBackend(backend: TrainerBackend): Promise<string | null> {
   }
 }
 
+/** The engine when its addon loads (it is compiled at install and may be missing or stale). */
+async function tryEngine(addon?: string): Promise<string | null> {
+  const native = loadNativeEngine(addon);
+  if (!native.ok) return native.reason;
+  try {
+    registerEngineBackend(native.engine);
+    if (!(await tf.setBackend(ENGINE_BACKEND))) return `backend "${ENGINE_BACKEND}" did not initialise`;
+    await tf.ready();
+    return null;
+  } catch (err) {
+    return String((err as Error).message ?? err).split('\n')[0];
+  }
+}
+
 async function describeDevice(backend: TrainerBackend): Promise<string> {
   if (backend === 'tfjs-node-gpu') return (await gpuName()) ?? 'GPU (CUDA)';
   const cpus = os.cpus();
   const model = cpus[0]?.model.trim();
-  return `CPU (${cpus.length} cores${model ? `, ${model}` : ''})`;
+  const native = backend === 'engine' ? loadNativeEngine() : null;
+  const engine = native?.ok ? `, native ${native.engine.isa()} kernels on ${native.engine.threads()} threads` : '';
+  return `CPU (${cpus.length} cores${model ? `, ${model}` : ''}${engine})`;
 }
 
 /** tfjs-node-gpu does not report its device; nvidia-smi does when it is on the PATH. */

@@ -8,7 +8,7 @@ import type { ConfusionMatrix } from './evaluate-model.ts';
  * The IPC protocol between a training worker (parent) and its trainer child process.
  *
  * The parent forks `trainer.child.ts` with env TRAINER_BACKEND = auto | tfjs-node-gpu |
- * tfjs-node | cpu. The child answers `ready` once its backend is loaded (or `failed` with
+ * tfjs-node | engine | cpu. The child answers `ready` once its backend is loaded (or `failed` with
  * code BACKEND_UNAVAILABLE and exits when a forced backend does not load). Then, one run at
  * a time: the parent sends `train`; the child answers `started`, then per epoch `epoch`
  * and (unless the run's modelCheckpoint policy skips the epoch) `checkpoint`, any number of
@@ -16,7 +16,7 @@ import type { ConfusionMatrix } from './evaluate-model.ts';
  * `cancel` stops the run at the next batch (`done` with status canceled; the checkpoints
  * of finished epochs stay). The child then waits for the next `train`.
  */
-export type TrainerBackendChoice = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'cpu';
+export type TrainerBackendChoice = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'engine' | 'cpu';
 export type TrainerBackend = Exclude<TrainerBackendChoice, 'auto'>;
 
 export interface TrainDataset {

@@ -11,7 +11,7 @@ const send = (msg: ChildMessage) => process.send?.(msg);
 
 // The one env read outside src/config: the backend choice is part of the parent–child
 // contract (the parent has already validated TRAIN_BACKEND through its config).
-const CHOICES: TrainerBackendChoice[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'cpu'];
+const CHOICES: TrainerBackendChoice[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'engine', 'cpu'];
 const requested = process.env.TRAINER_BACKEND ?? 'auto';
 const choice = (CHOICES as string[]).includes(requested) ? (requested as TrainerBackendChoice) : 'auto';
 

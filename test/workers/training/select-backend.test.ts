@@ -4,10 +4,10 @@ import { selectBackend } from '../../../workers/training/select-backend.ts';
 
 // On this machine the native packages are optional and absent, which is exactly the fallback path.
 describe('selectBackend', () => {
-  it('falls back to cpu, saying why each native backend was skipped', async () => {
+  it('falls back to the engine (compiled by npm ci), saying why each tfjs-node backend was skipped', async () => {
     const selected = await selectBackend('auto');
-    expect(selected.backend).toBe('cpu');
-    expect(tf.getBackend()).toBe('cpu');
+    expect(selected.backend).toBe('engine');
+    expect(tf.getBackend()).toBe('engine');
     expect(selected.device).toMatch(/^CPU \(\d+ cores/);
     expect(selected.fallbackReasons).toEqual(['tfjs-node-gpu: not installed', 'tfjs-node: not installed']);
   });

@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs';
+import { nativeBatchMatMul, nativeFusedMatMul } from './kernels/batch-mat-mul.kernel.ts';
+import { BINARY_OPS, nativeBinary } from './kernels/binary.kernel.ts';
+import { nativeConv2dBackpropFilter } from './kernels/conv2d-backprop-filter.kernel.ts';
+import { nativeConv2dBackpropInput } from './kernels/conv2d-backprop-input.kernel.ts';
+import { nativeConv2d } from './kernels/conv2d.kernel.ts';
+import { nativeFusedConv2d } from './kernels/fused-conv2d.kernel.ts';
+import { nativeMaxPoolGrad } from './kernels/max-pool-grad.kernel.ts';
+import { nativeMaxPool } from './kernels/max-pool.kernel.ts';
+import { nativeSum } from './kernels/sum.kernel.ts';
+import { nativeUnary, UNARY_OPS } from './kernels/unary.kernel.ts';
+import type { NativeEngine } from './native-engine.ts';
+
+/** The tfjs backend name of Trainyard's engine (TRAIN_BACKEND=engine). */
+export const ENGINE_BACKEND = 'engine';
+
+/** The kernels the engine runs natively; every other kernel is tfjs's cpu backend's own. */
+export const NATIVE_KERNELS = [
+  tf.Conv2D,
+  tf.FusedConv2D,
+  tf.Conv2DBackpropFilter,
+  tf.Conv2DBackpropInput,
+  tf.MaxPool,
+  tf.MaxPoolGrad,
+  tf.BatchMatMul,
+  tf._FusedMatMul,
+  ...(Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]),
+  ...(Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]),
+  tf.Sum,
+];
+
+/**
+ * Registers the `engine` backend: tfjs's cpu backend (tensors in JS typed arrays, all of its
+ * kernels, so every layer a run spec allows trains on it) with the kernels that dominate a
+ * training step replaced by native ones that read and write those same typed arrays, so
+ * there is no copy at the boundary. Idempotent. `threads` sets the native thread pool
+ * (default: one per core).
+ */
+export function registerEngineBackend(native: NativeEngine, options: { threads?: number } = {}): void {
+  if (options.threads !== undefined) native.threads(options.threads);
+  if (tf.findBackendFactory(ENGINE_BACKEND)) return;
+  // tfjs does not export MathBackendCPU, but its registered cpu backend is one.
+  const cpu = tf.findBackend('cpu');
+  if (!cpu) throw new Error("tfjs's cpu backend is not registered");
+  const CpuBackend = cpu.constructor as new () => tf.KernelBackend;
+  tf.registerBackend(
+    ENGINE_BACKEND,
+    () => {
+      const backend = new CpuBackend();
+      // Its first write advises installing tfjs-node, which is not what to do on the engine.
+      (backend as unknown as { firstUse: boolean }).firstUse = false;
+      return backend;
+    },
+    // Below cpu's priority: the engine is only ever chosen by name (select-backend.ts).
+    0,
+  );
+  const native_: Record<string, tf.KernelFunc> = {
+    [tf.Conv2D]: nativeConv2d(native),
+    [tf.FusedConv2D]: nativeFusedConv2d(native),
+    [tf.Conv2DBackpropFilter]: nativeConv2dBackpropFilter(native),
+    [tf.Conv2DBackpropInput]: nativeConv2dBackpropInput(native),
+    [tf.MaxPool]: nativeMaxPool(native),
+    [tf.MaxPoolGrad]: nativeMaxPoolGrad(native),
+    [tf.BatchMatMul]: nativeBatchMatMul(native),
+    [tf._FusedMatMul]: nativeFusedMatMul(native),
+    [tf.Sum]: nativeSum(native),
+  };
+  for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) native_[name] = nativeBinary(native, name);
+  for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) native_[name] = nativeUnary(native, name);
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    tf.registerKernel({ ...config, backendName: ENGINE_BACKEND, kernelFunc: native_[config.kernelName] ?? config.kernelFunc });
+  }
+}

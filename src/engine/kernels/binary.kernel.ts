@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import type { NativeEngine } from '../native-engine.ts';
+import { cpuKernel, floatsOf, type CpuBackend } from './cpu-tensor-data.ts';
+
+/** Native codes of the binary ops (elementwise.h). */
+export const BINARY_OPS = { [tf.Add]: 0, [tf.Sub]: 1, [tf.Multiply]: 2, [tf.RealDiv]: 3 } as const;
+
+/** How an operand maps onto the output (elementwise.h's Broadcast): mode and its parameter. */
+type OperandMap = [mode: number, param: number];
+
+/**
+ * Add, Sub, Multiply and RealDiv on float32 tensors whose broadcast is one a training step
+ * uses: equal shapes, a scalar, a bias over the trailing dimensions ([C] on [N, H, W, C]) or
+ * values over the leading ones ([N, 1] on [N, K]). Other broadcasts and dtypes go to the cpu
+ * kernel.
+ */
+export function nativeBinary(native: NativeEngine, kernelName: keyof typeof BINARY_OPS): tf.KernelFunc {
+  const fallback = cpuKernel(kernelName);
+  const op = BINARY_OPS[kernelName];
+  return (args) => {
+    const backend = args.backend as CpuBackend;
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(args);
+    let outShape: number[];
+    try {
+      outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    } catch {
+      return fallback(args); // the cpu kernel raises tfjs's own error
+    }
+    const n = tf.util.sizeFromShape(outShape);
+    const am = operandMap(a.shape, outShape, n);
+    const bm = operandMap(b.shape, outShape, n);
+    if (!am || !bm || n === 0) return fallback(args);
+    const out = new Float32Array(n);
+    native.binary(op, n, floatsOf(backend, a), am[0], am[1], floatsOf(backend, b), bm[0], bm[1], out);
+    return backend.makeTensorInfo(outShape, 'float32', out);
+  };
+}
+
+/** full (0), scalar (1), inner (2, its length) or outer (3, the repeat); null for other broadcasts. */
+export function operandMap(shape: number[], outShape: number[], n: number): OperandMap | null {
+  const size = tf.util.sizeFromShape(shape);
+  if (size === n) return [0, 0];
+  if (size === 1) return [1, 0];
+  const padded = [...new Array<number>(outShape.length - shape.length).fill(1), ...shape];
+  // inner: leading 1s, then exactly the output's trailing dimensions.
+  const firstReal = padded.findIndex((d) => d !== 1);
+  if (padded.slice(firstReal).every((d, i) => d === outShape[firstReal + i])) return [2, size];
+  // outer: exactly the output's leading dimensions, then trailing 1s.
+  let last = padded.length - 1;
+  while (last >= 0 && padded[last] === 1) last--;
+  if (padded.slice(0, last + 1).every((d, i) => d === outShape[i])) return [3, n / size];
+  return null;
+}

@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The compiled half of the engine (src/engine/native/*.cc, built by `npm ci`'s postinstall
+ * through build-native-engine.ts). Every function writes into arrays the caller allocated
+ * and throws on a shape that does not match them.
+ */
+export interface NativeEngine {
+  /** shape: ConvShape's 15 ints (see convShapeOf); act: ACTIVATION_CODES. */
+  conv2dForward(shape: Int32Array, x: Float32Array, filter: Float32Array, bias: Float32Array | null, act: number, alpha: number, y: Float32Array): void;
+  conv2dBackpropFilter(shape: Int32Array, x: Float32Array, dy: Float32Array, dw: Float32Array): void;
+  conv2dBackpropInput(shape: Int32Array, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  /** shape: PoolShape's 14 ints (see poolShapeOf). */
+  maxPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
+  maxPoolGrad(shape: Int32Array, x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** c[M×N] = act(op(a)·op(b) + bias), row-major. */
+  matMul(
+    transposeA: boolean,
+    transposeB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    bias: Float32Array | null,
+    act: number,
+    alpha: number,
+  ): void;
+  /** out[i] = a op b with op 0 add, 1 sub, 2 mul, 3 div; modes: BROADCAST (param: length for inner, repeat for outer). */
+  binary(op: number, n: number, a: Float32Array, aMode: number, aParam: number, b: Float32Array, bMode: number, bParam: number, out: Float32Array): void;
+  /** y = op(x) with op 0 relu, 1 step (alpha for x <= 0), 2 sqrt, 3 square, 4 neg. */
+  unary(op: number, n: number, x: Float32Array, alpha: number, y: Float32Array): void;
+  /** y[o, i] = Σ_r x[o, r, i] for x viewed as [outer, reduce, inner]. */
+  sumMiddle(x: Float32Array, outer: number, reduce: number, inner: number, y: Float32Array): void;
+  /** The thread count (setting it first when given). */
+  threads(n?: number): number;
+  /** Vector instructions the build uses: avx512, avx2, avx or sse. */
+  isa(): string;
+}
+
+const NATIVE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'native');
+export const NATIVE_BUILD_DIR = path.join(NATIVE_DIR, 'build');
+export const NATIVE_ADDON = path.join(NATIVE_BUILD_DIR, 'Release', 'trainyard_engine.node');
+/** Written by the install-time build when compiling failed: its first line says why. */
+export const NATIVE_BUILD_ERROR = path.join(NATIVE_BUILD_DIR, 'build-error.txt');
+/** Written by a successful build: the CPU features it compiled for (-march=native). */
+export const NATIVE_BUILD_CPU = path.join(NATIVE_BUILD_DIR, 'build-cpu-flags.txt');
+
+/** The CPU's feature flags from /proc/cpuinfo (Linux); null where that file does not exist. */
+export function cpuFlags(): Set<string> | null {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    return line ? new Set(line.slice(line.indexOf(':') + 1).trim().split(/\s+/)) : null;
+  } catch {
+    return null;
+  }
+}
+
+export type NativeEngineLoad = { ok: true; engine: NativeEngine } | { ok: false; reason: string };
+
+let loaded: NativeEngineLoad | null = null;
+
+/** Loads the addon once; when it cannot load, says why (never throws). */
+export function loadNativeEngine(addonPath = NATIVE_ADDON): NativeEngineLoad {
+  if (addonPath === NATIVE_ADDON && loaded) return loaded;
+  const result = tryLoad(addonPath);
+  if (addonPath === NATIVE_ADDON) loaded = result;
+  return result;
+}
+
+function tryLoad(addonPath: string): NativeEngineLoad {
+  if (!existsSync(addonPath)) {
+    const why = existsSync(NATIVE_BUILD_ERROR) ? readFileSync(NATIVE_BUILD_ERROR, 'utf8').split('\n')[0] : 'it was not built';
+    return { ok: false, reason: `native engine not compiled (${why}); run \`npm run build:engine\` to see the compiler's output` };
+  }
+  // Built with -march=native: on a CPU lacking one of the build machine's features (an image
+  // built elsewhere) it would die of SIGILL mid-training, so refuse it here instead.
+  const missing = missingCpuFeatures(path.join(path.dirname(path.dirname(addonPath)), 'build-cpu-flags.txt'));
+  if (missing.length) return { ok: false, reason: `native engine was compiled for another CPU (this one lacks ${missing.slice(0, 5).join(', ')}); run \`npm run build:engine\`` };
+  try {
+    const engine = createRequire(import.meta.url)(addonPath) as NativeEngine;
+    if (typeof engine.conv2dForward !== 'function') return { ok: false, reason: `${addonPath} is not the engine addon` };
+    return { ok: true, engine };
+  } catch (err) {
+    // A wrong Node ABI or a build from another CPU lands here, not in a crash.
+    return { ok: false, reason: `native engine did not load: ${String((err as Error).message).split('\n')[0]}` };
+  }
+}
+
+function missingCpuFeatures(flagsFile: string): string[] {
+  const here = cpuFlags();
+  if (!here || !existsSync(flagsFile)) return [];
+  const built = readFileSync(flagsFile, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return built.filter((f) => !here.has(f));
+}

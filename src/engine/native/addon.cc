@@ -1,0 +1,311 @@
+// N-API entry points of the engine. Every function takes Float32Arrays the JS side
+// allocated (tfjs's cpu backend owns them afterwards) and checks their lengths against the
+// shapes before touching them: a wrong shape must throw, never write out of bounds.
+#include <node_api.h>
+
+#include <string>
+
+#include "conv2d.h"
+#include "elementwise.h"
+#include "gemm.h"
+#include "max-pool.h"
+#include "thread-pool.h"
+
+namespace {
+
+using engine::Activation;
+
+struct Fail {
+  std::string message;
+};
+
+napi_value arg_at(napi_env env, napi_callback_info info, size_t want, napi_value* args) {
+  size_t argc = want;
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc < want) throw Fail{"expected " + std::to_string(want) + " arguments"};
+  return nullptr;
+}
+
+bool is_null(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  return t == napi_null || t == napi_undefined;
+}
+
+/** The Float32Array's data, checked to hold at least `need` values. */
+float* floats(napi_env env, napi_value v, size_t need, const char* name) {
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  if (!is_typed) throw Fail{std::string(name) + " must be a Float32Array"};
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+  if (type != napi_float32_array) throw Fail{std::string(name) + " must be a Float32Array"};
+  if (length < need) throw Fail{std::string(name) + " holds " + std::to_string(length) + " values, needs " + std::to_string(need)};
+  return static_cast<float*>(data);
+}
+
+const int* ints(napi_env env, napi_value v, size_t need, const char* name) {
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (is_typed) napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+  if (!is_typed || type != napi_int32_array || length < need) throw Fail{std::string(name) + " must be an Int32Array of " + std::to_string(need)};
+  return static_cast<const int*>(data);
+}
+
+double number(napi_env env, napi_value v) {
+  double d = 0;
+  if (napi_get_value_double(env, v, &d) != napi_ok) throw Fail{"expected a number"};
+  return d;
+}
+
+bool boolean(napi_env env, napi_value v) {
+  bool b = false;
+  if (napi_get_value_bool(env, v, &b) != napi_ok) throw Fail{"expected a boolean"};
+  return b;
+}
+
+void positive(long v, const char* what) {
+  if (v <= 0) throw Fail{std::string(what) + " must be positive"};
+}
+
+Activation activation(double code) {
+  int c = static_cast<int>(code);
+  if (c < 0 || c > 5) throw Fail{"unknown activation code"};
+  return static_cast<Activation>(c);
+}
+
+template <typename F>
+napi_value guarded(napi_env env, F body) {
+  try {
+    return body();
+  } catch (const Fail& f) {
+    napi_throw_error(env, "ENGINE_BAD_ARGUMENT", f.message.c_str());
+  } catch (const std::exception& e) {
+    napi_throw_error(env, "ENGINE_FAILED", e.what());
+  }
+  return nullptr;
+}
+
+/** [batch, inH, inW, inC, filterH, filterW, outC, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW] */
+engine::ConvShape conv_shape(const int* p) {
+  engine::ConvShape s{p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14]};
+  const int all[] = {s.batch, s.in_h, s.in_w, s.in_c, s.filter_h, s.filter_w, s.out_c, s.stride_h, s.stride_w, s.dilation_h, s.dilation_w, s.out_h, s.out_w};
+  for (int v : all) positive(v, "every conv2d dimension");
+  return s;
+}
+size_t in_size(const engine::ConvShape& s) { return static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.in_c; }
+size_t out_size(const engine::ConvShape& s) { return static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.out_c; }
+size_t filter_size(const engine::ConvShape& s) { return static_cast<size_t>(s.filter_h) * s.filter_w * s.in_c * s.out_c; }
+
+/** conv2dForward(shape, x, w, bias|null, activation, alpha, y) */
+napi_value conv2d_forward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[7];
+    arg_at(env, info, 7, a);
+    auto s = conv_shape(ints(env, a[0], 15, "shape"));
+    const float* bias = is_null(env, a[3]) ? nullptr : floats(env, a[3], s.out_c, "bias");
+    engine::conv2d_forward(s, floats(env, a[1], in_size(s), "x"), floats(env, a[2], filter_size(s), "filter"), bias,
+                           activation(number(env, a[4])), static_cast<float>(number(env, a[5])), floats(env, a[6], out_size(s), "y"));
+    return nullptr;
+  });
+}
+
+/** conv2dBackpropFilter(shape, x, dy, dw) */
+napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    auto s = conv_shape(ints(env, a[0], 15, "shape"));
+    engine::conv2d_backprop_filter(s, floats(env, a[1], in_size(s), "x"), floats(env, a[2], out_size(s), "dy"), floats(env, a[3], filter_size(s), "dw"));
+    return nullptr;
+  });
+}
+
+/** conv2dBackpropInput(shape, dy, w, dx) */
+napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    auto s = conv_shape(ints(env, a[0], 15, "shape"));
+    engine::conv2d_backprop_input(s, floats(env, a[1], out_size(s), "dy"), floats(env, a[2], filter_size(s), "filter"), floats(env, a[3], in_size(s), "dx"));
+    return nullptr;
+  });
+}
+
+/** [batch, inH, inW, channels, filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW] */
+engine::PoolShape pool_shape(const int* p) {
+  engine::PoolShape s{p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]};
+  const int all[] = {s.batch, s.in_h, s.in_w, s.channels, s.filter_h, s.filter_w, s.stride_h, s.stride_w, s.dilation_h, s.dilation_w, s.out_h, s.out_w};
+  for (int v : all) positive(v, "every pooling dimension");
+  return s;
+}
+
+/** maxPool(shape, x, y) */
+napi_value max_pool(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[3];
+    arg_at(env, info, 3, a);
+    auto s = pool_shape(ints(env, a[0], 14, "shape"));
+    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    engine::max_pool_forward(s, floats(env, a[1], in, "x"), floats(env, a[2], out, "y"));
+    return nullptr;
+  });
+}
+
+/** maxPoolGrad(shape, x, dy, dx) */
+napi_value max_pool_grad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    auto s = pool_shape(ints(env, a[0], 14, "shape"));
+    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    engine::max_pool_backward(s, floats(env, a[1], in, "x"), floats(env, a[2], out, "dy"), floats(env, a[3], in, "dx"));
+    return nullptr;
+  });
+}
+
+/** matMul(transA, transB, M, N, K, a, b, c, bias|null, activation, alpha): c[M×N] = act(op(a)·op(b) + bias) */
+napi_value mat_mul(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[11];
+    arg_at(env, info, 11, a);
+    bool ta = boolean(env, a[0]), tb = boolean(env, a[1]);
+    long M = static_cast<long>(number(env, a[2])), N = static_cast<long>(number(env, a[3])), K = static_cast<long>(number(env, a[4]));
+    positive(M, "M");
+    positive(N, "N");
+    if (K < 0 || M * N > 1L << 31 || M * K > 1L << 31 || K * N > 1L << 31) throw Fail{"matrix too large"};
+    const float* A = floats(env, a[5], M * K, "a");
+    const float* B = floats(env, a[6], K * N, "b");
+    float* C = floats(env, a[7], M * N, "c");
+    const float* bias = is_null(env, a[8]) ? nullptr : floats(env, a[8], N, "bias");
+    engine::sgemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, false);
+    engine::bias_activation(C, M, N, bias, activation(number(env, a[9])), static_cast<float>(number(env, a[10])));
+    return nullptr;
+  });
+}
+
+long integer(napi_env env, napi_value v, const char* name) {
+  double d = number(env, v);
+  if (d < 0 || d != static_cast<double>(static_cast<long>(d))) throw Fail{std::string(name) + " must be a non-negative integer"};
+  return static_cast<long>(d);
+}
+
+/** Values an operand needs for its broadcast mode over n outputs. */
+size_t operand_need(engine::Broadcast mode, long param, long n) {
+  switch (mode) {
+    case engine::Broadcast::full:
+      return n;
+    case engine::Broadcast::scalar:
+      return 1;
+    case engine::Broadcast::inner:
+      positive(param, "inner broadcast length");
+      if (n % param) throw Fail{"inner broadcast length must divide the output size"};
+      return param;
+    case engine::Broadcast::outer:
+      positive(param, "outer broadcast repeat");
+      if (n % param) throw Fail{"outer broadcast repeat must divide the output size"};
+      return n / param;
+  }
+  throw Fail{"unknown broadcast mode"};
+}
+
+/** binary(op, n, a, aMode, aParam, b, bMode, bParam, out) */
+napi_value binary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[9];
+    arg_at(env, info, 9, a);
+    long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
+    long am = integer(env, a[3], "aMode"), ap = integer(env, a[4], "aParam"), bm = integer(env, a[6], "bMode"), bp = integer(env, a[7], "bParam");
+    if (op > 3 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
+    auto amode = static_cast<engine::Broadcast>(am), bmode = static_cast<engine::Broadcast>(bm);
+    const float* A = floats(env, a[2], operand_need(amode, ap, n), "a");
+    const float* B = floats(env, a[5], operand_need(bmode, bp, n), "b");
+    engine::binary(static_cast<engine::BinaryOp>(op), n, A, amode, ap, B, bmode, bp, floats(env, a[8], n, "out"));
+    return nullptr;
+  });
+}
+
+/** unary(op, n, x, alpha, y) */
+napi_value unary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    arg_at(env, info, 5, a);
+    long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
+    if (op > 4) throw Fail{"unknown unary op"};
+    engine::unary(static_cast<engine::UnaryOp>(op), n, floats(env, a[2], n, "x"), static_cast<float>(number(env, a[3])), floats(env, a[4], n, "y"));
+    return nullptr;
+  });
+}
+
+/** sumMiddle(x, outer, reduce, inner, y) */
+napi_value sum_middle(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    arg_at(env, info, 5, a);
+    long outer = integer(env, a[1], "outer"), reduce = integer(env, a[2], "reduce"), inner = integer(env, a[3], "inner");
+    positive(outer, "outer");
+    positive(inner, "inner");
+    const float* x = floats(env, a[0], static_cast<size_t>(outer) * reduce * inner, "x");
+    engine::sum_middle(x, outer, reduce, inner, floats(env, a[4], static_cast<size_t>(outer) * inner, "y"));
+    return nullptr;
+  });
+}
+
+napi_value threads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    size_t argc = 1;
+    napi_value a[1];
+    napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+    if (argc >= 1 && !is_null(env, a[0])) {
+      double n = number(env, a[0]);
+      if (n < 1 || n > 256) throw Fail{"threads must be within 1..256"};
+      engine::set_thread_count(static_cast<int>(n));
+    }
+    napi_value out;
+    napi_create_int32(env, engine::thread_count(), &out);
+    return out;
+  });
+}
+
+/** Which vector instructions this build uses, for the worker's device line. */
+napi_value isa(napi_env env, napi_callback_info) {
+#if defined(__AVX512F__)
+  const char* name = "avx512";
+#elif defined(__AVX2__)
+  const char* name = "avx2";
+#elif defined(__AVX__)
+  const char* name = "avx";
+#else
+  const char* name = "sse";
+#endif
+  napi_value out;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+napi_value init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"conv2dForward", nullptr, conv2d_forward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropFilter", nullptr, conv2d_backprop_filter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInput", nullptr, conv2d_backprop_input, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, max_pool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, max_pool_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"matMul", nullptr, mat_mul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumMiddle", nullptr, sum_middle, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"isa", nullptr, isa, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

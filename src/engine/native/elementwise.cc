@@ -1,0 +1,150 @@
+#include "elementwise.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "thread-pool.h"
+
+namespace engine {
+namespace {
+
+constexpr long CHUNK = 1 << 15;
+
+/** fn(begin, end) over [0, n) in chunks; small arrays stay on the calling thread. */
+template <typename F>
+void chunked(long n, F fn) {
+  const int tasks = static_cast<int>((n + CHUNK - 1) / CHUNK);
+  if (tasks <= 1) {
+    fn(0L, n);
+    return;
+  }
+  parallel_for(tasks, [&](int t) { fn(t * CHUNK, std::min(n, (t + 1) * CHUNK)); });
+}
+
+template <typename Op>
+inline void binary_range(Op op, long i0, long i1, const float* a, Broadcast am, long ap, const float* b, Broadcast bm, long bp, float* out) {
+  if (am == Broadcast::full && bm == Broadcast::full) {
+    for (long i = i0; i < i1; i++) out[i] = op(a[i], b[i]);
+  } else if (am == Broadcast::full && bm == Broadcast::scalar) {
+    const float s = b[0];
+    for (long i = i0; i < i1; i++) out[i] = op(a[i], s);
+  } else if (am == Broadcast::scalar && bm == Broadcast::full) {
+    const float s = a[0];
+    for (long i = i0; i < i1; i++) out[i] = op(s, b[i]);
+  } else if (am == Broadcast::full && bm == Broadcast::inner) {
+    long j = i0 % bp;
+    for (long i = i0; i < i1; i++) {
+      out[i] = op(a[i], b[j]);
+      if (++j == bp) j = 0;
+    }
+  } else if (am == Broadcast::inner && bm == Broadcast::full) {
+    long j = i0 % ap;
+    for (long i = i0; i < i1; i++) {
+      out[i] = op(a[j], b[i]);
+      if (++j == ap) j = 0;
+    }
+  } else {
+    auto at = [](const float* v, Broadcast m, long p, long i) {
+      switch (m) {
+        case Broadcast::full:
+          return v[i];
+        case Broadcast::scalar:
+          return v[0];
+        case Broadcast::inner:
+          return v[i % p];
+        case Broadcast::outer:
+          return v[i / p];
+      }
+      return v[i];
+    };
+    for (long i = i0; i < i1; i++) out[i] = op(at(a, am, ap, i), at(b, bm, bp, i));
+  }
+}
+
+template <typename Op>
+void run_binary(Op op, long n, const float* a, Broadcast am, long ap, const float* b, Broadcast bm, long bp, float* out) {
+  chunked(n, [&](long i0, long i1) { binary_range(op, i0, i1, a, am, ap, b, bm, bp, out); });
+}
+
+}  // namespace
+
+void binary(BinaryOp op, long n, const float* a, Broadcast am, long ap, const float* b, Broadcast bm, long bp, float* out) {
+  // One f32 operation is correctly rounded, so these equal tfjs's double-then-round results.
+  switch (op) {
+    case BinaryOp::add:
+      return run_binary([](float x, float y) { return x + y; }, n, a, am, ap, b, bm, bp, out);
+    case BinaryOp::sub:
+      return run_binary([](float x, float y) { return x - y; }, n, a, am, ap, b, bm, bp, out);
+    case BinaryOp::mul:
+      return run_binary([](float x, float y) { return x * y; }, n, a, am, ap, b, bm, bp, out);
+    case BinaryOp::div:
+      return run_binary([](float x, float y) { return x / y; }, n, a, am, ap, b, bm, bp, out);
+  }
+}
+
+void unary(UnaryOp op, long n, const float* x, float alpha, float* y) {
+  chunked(n, [&](long i0, long i1) {
+    switch (op) {
+      case UnaryOp::relu:
+        // tfjs: NaN stays NaN, negatives become 0.
+        for (long i = i0; i < i1; i++) y[i] = x[i] < 0.f ? 0.f : x[i];
+        break;
+      case UnaryOp::step:
+        // Branch-free so it vectorises; x != x keeps NaN as tfjs does.
+        for (long i = i0; i < i1; i++) y[i] = x[i] > 0.f ? 1.f : (x[i] != x[i] ? x[i] : alpha);
+        break;
+      case UnaryOp::sqrt:
+        for (long i = i0; i < i1; i++) y[i] = std::sqrt(x[i]);
+        break;
+      case UnaryOp::square:
+        for (long i = i0; i < i1; i++) y[i] = x[i] * x[i];
+        break;
+      case UnaryOp::neg:
+        for (long i = i0; i < i1; i++) y[i] = -x[i];
+        break;
+    }
+  });
+}
+
+void sum_middle(const float* x, long outer, long reduce, long inner, float* y) {
+  if (inner == 1) {
+    // Row sums: one task per block of rows.
+    chunked(outer, [&](long o0, long o1) {
+      for (long o = o0; o < o1; o++) {
+        double s = 0;
+        const float* row = x + o * reduce;
+        for (long r = 0; r < reduce; r++) s += row[r];
+        y[o] = static_cast<float>(s);
+      }
+    });
+    return;
+  }
+  // Column sums (a bias gradient: every pixel of the batch into one value per channel):
+  // each task sums a band of the reduced rows into its own double accumulators.
+  const int threads = thread_count();
+  const long band = std::max(1L, (reduce + threads - 1) / threads);
+  const int tasks = static_cast<int>((reduce + band - 1) / band);
+  std::vector<double> partial(static_cast<size_t>(tasks) * outer * inner, 0.0);
+  auto body = [&](int t) {
+    const long r0 = t * band, r1 = std::min(reduce, r0 + band);
+    for (long o = 0; o < outer; o++) {
+      double* acc = partial.data() + (static_cast<size_t>(t) * outer + o) * inner;
+      for (long r = r0; r < r1; r++) {
+        const float* row = x + (o * reduce + r) * inner;
+        for (long i = 0; i < inner; i++) acc[i] += row[i];
+      }
+    }
+  };
+  if (static_cast<double>(outer) * reduce * inner < CHUNK)
+    for (int t = 0; t < tasks; t++) body(t);
+  else
+    parallel_for(tasks, body);
+  for (long k = 0; k < outer * inner; k++) {
+    double s = 0;
+    for (int t = 0; t < tasks; t++) s += partial[static_cast<size_t>(t) * outer * inner + k];
+    y[k] = static_cast<float>(s);
+  }
+}
+
+}  // namespace engine

@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NATIVE_KERNELS, ENGINE_BACKEND } from '../../src/engine/engine-backend.ts';
+import { expectAllClose, onBoth, randomValues, useEngine } from './backend-parity.ts';
+
+beforeAll(useEngine);
+
+describe('engine element-wise kernels match the cpu backend', () => {
+  it('replaces exactly the kernels it lists, and keeps every other cpu kernel', () => {
+    const cpu = tf.getKernelsForBackend('cpu');
+    const engine = new Map(tf.getKernelsForBackend(ENGINE_BACKEND).map((k) => [k.kernelName, k.kernelFunc]));
+    expect(engine.size).toBe(cpu.length);
+    for (const k of cpu) {
+      const replaced = (NATIVE_KERNELS as string[]).includes(k.kernelName);
+      expect(engine.get(k.kernelName) !== k.kernelFunc, k.kernelName).toBe(replaced);
+    }
+  });
+
+  const shapes: [number[], number[]][] = [
+    [[64, 26, 26, 32], [64, 26, 26, 32]], // same shape
+    [[64, 26, 26, 32], [32]], // a bias
+    [[3, 5], []], // a scalar
+    [[], [4, 3]], // a scalar first
+    [[7, 10], [7, 1]], // per-row values (softmax's normaliser)
+    [[1, 5], [6, 5]], // inner on the left
+    [[6, 1, 1], [6, 4, 5]], // outer on the left
+    [[2, 1, 3], [1, 4, 1]], // a broadcast left to the cpu kernel
+    [[1, 1, 5], [5]],
+  ];
+  it.each(['add', 'sub', 'mul', 'div'] as const)('%s over every broadcast a training step uses', async (op) => {
+    for (const [sa, sb] of shapes) {
+      const av = randomValues(sa.reduce((x, y) => x * y, 1), 1);
+      const bv = randomValues(sb.reduce((x, y) => x * y, 1), 2).map((v) => (op === 'div' ? v + Math.sign(v) * 0.5 : v));
+      const r = await onBoth(() => tf[op](tf.tensor(av, sa), tf.tensor(bv, sb)));
+      expectAllClose(r, 0, `${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`);
+    }
+  });
+
+  it('relu, step (NaN stays NaN), sqrt, square and neg', async () => {
+    const xv = randomValues(1000, 3);
+    xv[5] = NaN;
+    xv[6] = 0;
+    xv[7] = -0;
+    const r = await onBoth(() => {
+      const x = tf.tensor1d(xv);
+      return [tf.relu(x), tf.step(x, 0.25), tf.sqrt(tf.abs(x)), tf.square(x), tf.neg(x)];
+    });
+    expectAllClose(r, 0);
+    expect(Number.isNaN(r.engine[1][5])).toBe(true);
+  });
+
+  it('sum over leading, trailing, middle and all axes, with keepDims, and non-contiguous axes', async () => {
+    const xv = randomValues(4 * 5 * 6 * 7, 4);
+    for (const [axis, keepDims] of [[[0, 1, 2], false], [3, false], [[1, 2], true], [null, false], [[0, 2], false], [[-1], true]] as const) {
+      const r = await onBoth(() => tf.sum(tf.tensor4d(xv, [4, 5, 6, 7]), (axis ?? undefined) as number[] | undefined, keepDims));
+      expectAllClose(r, 1e-6, `axis ${JSON.stringify(axis)}`);
+    }
+    const big = randomValues(64 * 26 * 26 * 32, 5);
+    expectAllClose(await onBoth(() => tf.sum(tf.tensor4d(big, [64, 26, 26, 32]), [0, 1, 2])), 1e-6, 'bias gradient');
+  });
+});
