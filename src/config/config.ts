@@ -10,7 +10,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   STORAGE_DIR: z.string().min(1).default('./data'),
-  TRAIN_BACKEND: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'cpu']).default('auto'),
+  TRAIN_BACKEND: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'engine', 'cpu']).default('auto'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -23,6 +23,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Seconds without a heartbeat after which a worker is no longer listed. */
   WORKER_HEARTBEAT_TTL_S: z.coerce.number().int().min(2).default(30),
+  /** Most bytes the entries of one uploaded image zip may expand to, all together (zip bomb guard). */
+  ZIP_MAX_EXPANDED_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
+  /** Highest expanded/compressed ratio one zip entry may have; PNG and JPEG barely compress, bombs do ~1000:1. */
+  ZIP_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(100),
+  /** Most entries (files and folders) one uploaded zip may hold. */
+  ZIP_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
   /** A dead worker's run is taken over by another worker within about this long (BullMQ lock + stalled check). */
   WORKER_STALL_TIMEOUT_MS: z.coerce.number().int().min(3000).default(30_000),
   /** How many times a run may be taken over after its worker died before BullMQ gives up on the job (the reconciler re-adds it even then). */
@@ -33,12 +39,6 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(30),
   /** Seconds between WebSocket pings; a subscriber that has not answered the previous one is dropped. Below proxies' idle timeouts. */
   WS_PING_INTERVAL_S: z.coerce.number().int().min(1).default(25),
-  /** Most bytes the entries of one uploaded image zip may expand to, all together (zip bomb guard). */
-  ZIP_MAX_EXPANDED_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
-  /** Highest expanded/compressed ratio one zip entry may have; PNG and JPEG barely compress, bombs do ~1000:1. */
-  ZIP_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(100),
-  /** Most entries (files and folders) one uploaded zip may hold. */
-  ZIP_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
   /** Requests per minute each API key may make (all /v1 routes together); 0 turns rate limiting off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   /** Largest model a run may build, in parameters (VGG16 has 138M); larger specs answer 400 MODEL_TOO_LARGE. */
