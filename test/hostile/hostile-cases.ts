@@ -45,8 +45,7 @@ const answer = (res: request.Response): Answer => ({ status: res.status, body: r
 
 // ---- datasets -----------------------------------------------------------------------------
 
-const upload = (build: (req: request.Test) => request.Test | Promise<request.Test>) => async (c: HostileContext) =>
-  answer(await build(request(c.server).post('/v1/datasets').set(c.auth)));
+const upload = (build: (req: request.Test) => request.Test) => async (c: HostileContext) => answer(await build(request(c.server).post('/v1/datasets').set(c.auth)));
 
 const csvUpload = (file: Buffer, fields: Record<string, string> = {}) =>
   upload((req) => {
@@ -57,7 +56,10 @@ const csvUpload = (file: Buffer, fields: Record<string, string> = {}) =>
 
 const idxUpload = (images: Buffer, labels: Buffer) => upload((req) => req.field('format', 'idx').attach('images', images, 'images.idx').attach('labels', labels, 'labels.idx'));
 
-const zipUpload = (zip: () => Promise<Buffer>) => upload(async (req) => req.field('format', 'image-zip').attach('file', await zip(), 'upload.zip'));
+const zipUpload = (zip: () => Promise<Buffer>) => async (c: HostileContext) => {
+  const file = await zip();
+  return answer(await request(c.server).post('/v1/datasets').set(c.auth).field('format', 'image-zip').attach('file', file, 'upload.zip'));
+};
 
 const twoClasses = async (extra: ZipEntryInput[] = []) => zipOf([{ name: 'cats/1.png', data: await png(3, 3) }, { name: 'dogs/1.png', data: await png(3, 3, 1, 4) }, ...extra]);
 
