@@ -43,8 +43,20 @@ type TfjsMetric = string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
  * precision, recall and msle are our functions (tfjs lacks or mis-thresholds them), reported
  * under those names; the rest are tfjs's by name.
  */
+/**
+ * Long names tfjs's `compile` does not resolve as metrics (it knows them only as losses),
+ * mapped to the short names it does, which are also the keys history reports.
+ */
+const METRIC_ALIASES: Partial<Record<MetricName, string>> = {
+  meanSquaredError: 'mse',
+  meanAbsoluteError: 'mae',
+  meanAbsolutePercentageError: 'mape',
+  meanSquaredLogarithmicError: 'msle',
+  cosineProximity: 'cosine',
+};
+
 export function tfjsMetrics(metrics: readonly MetricName[] = [], loss: LossName = 'meanSquaredError'): TfjsMetric[] {
-  const alias = (m: MetricName) => ((ACCURACY_METRICS as readonly string[]).includes(m) ? 'acc' : m === 'meanSquaredLogarithmicError' ? 'msle' : m === 'cosineProximity' ? 'cosine' : m);
+  const alias = (m: MetricName) => ((ACCURACY_METRICS as readonly string[]).includes(m) ? 'acc' : (METRIC_ALIASES[m] ?? m));
   return [...new Set(metrics.map(alias))].map((m) => {
     if (m === 'precision') return precisionMetric(loss);
     if (m === 'recall') return recallMetric(loss);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
-import { LOSSES, type LossName, type MetricName } from '../../src/model/compile-spec.schema.ts';
+import { LOSSES, METRICS, type LossName, type MetricName } from '../../src/model/compile-spec.schema.ts';
 import { huberLoss, precisionMetric, recallMetric } from '../../src/model/metric-functions.ts';
 
 beforeAll(async () => {
@@ -67,5 +67,15 @@ describe('losses and metrics', () => {
   it.each(LOSSES.filter((l) => !['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'categoricalHinge'].includes(l)))('loss %s compiles and gives a finite loss', async (loss) => {
     const { values } = await fitOnce(loss, [], 2, 'multilabel');
     expect(Number.isFinite(Array.isArray(values) ? values[0] : values)).toBe(true);
+  });
+
+  it('accepts the long names of the regression metrics and reports them under the short ones', async () => {
+    const { names } = await fitOnce('meanSquaredError', ['meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError'], 2, 'regression');
+    expect(names).toEqual(['loss', 'mse', 'mae', 'mape']);
+  });
+
+  it.each(METRICS.filter((m) => !['precision', 'recall'].includes(m)))('metric %s compiles and trains', async (metric) => {
+    const { values } = await fitOnce('binaryCrossentropy', [metric], 2, 'multilabel');
+    expect((Array.isArray(values) ? values : [values]).every(Number.isFinite)).toBe(true);
   });
 });
