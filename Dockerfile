@@ -1,5 +1,6 @@
 # One image for the API and the worker; docker-compose.yml picks the command.
-# CUDA 11.8 + cuDNN 8 is what @tensorflow/tfjs-node-gpu 4.x's libtensorflow 2.9 needs.
+# @tensorflow/tfjs-node-gpu 4.x links libtensorflow 2.9.1: CUDA 11.2+ and cuDNN 8.1+ (any later 11.x / 8.x;
+# not CUDA 12). g++, make and python3 also let npm ci compile the native engine (src/engine).
 FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04 AS base
 ENV DEBIAN_FRONTEND=noninteractive NODE_ENV=production
 RUN apt-get update \

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { TrainerProcess, type BackendInfo } from './trainer-process.ts';
 
 /**
@@ -16,7 +17,9 @@ export class TrainerPool {
 
   /** Starts every trainer; all load the same backend, so the first one's info describes the pool. */
   async start(): Promise<BackendInfo> {
-    const trainers = Array.from({ length: this.size }, () => new TrainerProcess(this.forcedBackend));
+    // Each trainer gets an equal share of the cores (at least one thread).
+    const threads = Math.max(1, Math.floor(os.availableParallelism() / this.size));
+    const trainers = Array.from({ length: this.size }, () => new TrainerProcess(this.forcedBackend, threads));
     const infos = await Promise.all(trainers.map((t) => t.start()));
     this.all.push(...trainers);
     this.idle.push(...trainers);

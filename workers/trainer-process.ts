@@ -30,13 +30,17 @@ export class TrainerProcess {
   private onExit: ((err: Error) => void) | null = null;
   info: BackendInfo | null = null;
 
-  constructor(private readonly forcedBackend: string) {}
+  constructor(
+    private readonly forcedBackend: string,
+    /** Native threads this trainer may use, so concurrent trainers do not oversubscribe the cores. */
+    private readonly threads: number,
+  ) {}
 
   /** Forks the child and resolves once it has loaded its backend. */
   async start(): Promise<BackendInfo> {
     const child = fork(CHILD_ENTRY, {
       execArgv: childExecArgv(),
-      env: { ...process.env, TRAINER_BACKEND: this.forcedBackend },
+      env: { ...process.env, TRAINER_BACKEND: this.forcedBackend, TRAINER_THREADS: String(this.threads) },
       serialization: 'advanced',
     });
     this.child = child;

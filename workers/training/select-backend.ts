@@ -17,6 +17,8 @@ export interface SelectedBackend {
 export interface SelectBackendOptions {
   /** The engine's compiled addon; default: the one `npm ci` builds (see src/engine/native-engine.ts). */
   engineAddon?: string;
+  /** Threads for the engine's native kernels; default: all cores. */
+  engineThreads?: number;
 }
 
 const ORDER: TrainerBackend[] = ['tfjs-node-gpu', 'tfjs-node', 'engine', 'cpu'];
@@ -48,7 +50,7 @@ export async function selectBackend(choice: TrainerBackendChoice = 'auto', optio
 
 /** Returns null when `backend` is active, else the first line of why not. */
 async function tryBackend(backend: TrainerBackend, options: SelectBackendOptions): Promise<string | null> {
-  if (backend === 'engine') return tryEngine(options.engineAddon);
+  if (backend === 'engine') return tryEngine(options.engineAddon, options.engineThreads);
   try {
     if (backend !== 'cpu') await import(PACKAGES[backend]);
     const name = backend === 'cpu' ? 'cpu' : 'tensorflow';
@@ -63,11 +65,11 @@ async function tryBackend(backend: TrainerBackend, options: SelectBackendOptions
 }
 
 /** The engine when its addon loads (it is compiled at install and may be missing or stale). */
-async function tryEngine(addon?: string): Promise<string | null> {
+async function tryEngine(addon?: string, threads?: number): Promise<string | null> {
   const native = loadNativeEngine(addon);
   if (!native.ok) return native.reason;
   try {
-    registerEngineBackend(native.engine);
+    registerEngineBackend(native.engine, { threads });
     if (!(await tf.setBackend(ENGINE_BACKEND))) return `backend "${ENGINE_BACKEND}" did not initialise`;
     await tf.ready();
     return null;

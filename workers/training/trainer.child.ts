@@ -14,6 +14,9 @@ const send = (msg: ChildMessage) => process.send?.(msg);
 const CHOICES: TrainerBackendChoice[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'engine', 'cpu'];
 const requested = process.env.TRAINER_BACKEND ?? 'auto';
 const choice = (CHOICES as string[]).includes(requested) ? (requested as TrainerBackendChoice) : 'auto';
+// Trainers of one worker share the cores: the parent gives each its share of threads.
+const threads = Number.parseInt(process.env.TRAINER_THREADS ?? '', 10);
+const engineThreads = Number.isInteger(threads) && threads > 0 ? threads : undefined;
 
 let busy = false;
 let cancelRequested = false;
@@ -42,7 +45,7 @@ process.on('message', (msg: ParentMessage) => {
 });
 
 // Listening before the backend loads, so a `train` sent early waits instead of being dropped.
-const backendReady = selectBackend(choice).then(
+const backendReady = selectBackend(choice, { engineThreads }).then(
   (selected) => void send({ type: 'ready', ...selected }),
   (err: unknown) => {
     const message = (err as Error).message;
