@@ -11,19 +11,20 @@ RUN apt-get update \
 WORKDIR /app
 
 FROM base AS deps
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-COPY prisma.config.ts ./
+# npm ci's postinstall generates the Prisma client and compiles the native engine from these sources.
+COPY src/engine ./src/engine
 # With internet at build time, the optional native backends (tfjs-node-gpu, tfjs-node)
 # download libtensorflow here; `--foreground-scripts` shows it. Without it they are skipped
-# and the worker falls back to the pure-JS backend, saying so.
-RUN npm ci --include=optional --foreground-scripts \
- && npm rebuild @tensorflow/tfjs-node-gpu @tensorflow/tfjs-node || true
+# and the worker falls back to the engine or the pure-JS backend, saying so.
+RUN npm ci --include=optional --foreground-scripts
 
 FROM base
-COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN npx prisma generate
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/src/generated ./src/generated
+COPY --from=deps /app/src/engine/native/build ./src/engine/native/build
 RUN useradd --system --uid 10001 trainyard && mkdir -p /data && chown trainyard /data
 USER trainyard
 ENV HOST=0.0.0.0 PORT=3000 STORAGE_DIR=/data
