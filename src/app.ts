@@ -23,6 +23,7 @@ import eventRoutes from './routes/events/index.ts';
 import workerRoutes from './routes/workers/index.ts';
 import datasetRoutes from './routes/datasets/index.ts';
 import runRoutes from './routes/runs/index.ts';
+import modelRoutes from './routes/models/index.ts';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -74,6 +75,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
       await v1.register(workerRoutes, { redisPrefix: config.redisPrefix });
       await v1.register(datasetRoutes, { prefix: '/datasets', zipLimits: config.datasets.zip });
       await v1.register(runRoutes, { prefix: '/runs', redisPrefix: config.redisPrefix });
+      await v1.register(modelRoutes, { prefix: '/models', maxBytes: config.baseModels.maxBytes });
     },
     { prefix: '/v1' },
   );

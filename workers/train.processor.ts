@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../src/db/prisma-client.ts';
 import { trainJobSchema } from '../src/jobs/job-contracts.ts';
 import { datasetInfoOf } from '../src/runs/dataset-info.ts';
+import { resolveTransferSource } from '../src/runs/transfer-source.ts';
 import type { RunLeases } from '../src/runs/run-lease.ts';
 import { findRun, latestCheckpoint } from '../src/runs/runs.repository.ts';
 import type { RunSpec } from '../src/runs/run-spec.schema.ts';
@@ -95,6 +96,12 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
       await recorder.fail({ code: 'DATASET_UNAVAILABLE', message: extraDatasets });
       throw new UnrecoverableError('dataset unavailable');
     }
+    const transfer = (run.spec as unknown as RunSpec).transfer;
+    const base = transfer ? await resolveTransferSource(deps.db, deps.storage, run.teamId, transfer).catch((err: Error) => err) : null;
+    if (base instanceof Error) {
+      await recorder.fail({ code: 'BASE_MODEL_UNAVAILABLE', message: `the transfer run's base model is gone: ${base.message}` });
+      throw new UnrecoverableError('base model unavailable');
+    }
     const takeover = previousWorker ? ` (worker ${previousWorker} stopped without finishing it)` : '';
     if (resume) await recorder.log('info', `resumed from the checkpoint of epoch ${resume.epoch} on worker ${deps.workerId}${takeover}`);
     else if (previousWorker) await recorder.log('info', `restarted from the first epoch on worker ${deps.workerId}${takeover}`);
@@ -119,6 +126,7 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
           ...extraDatasets,
           runDir,
           ...(resume ? { resumeFrom: { checkpointDir: resume.path, epoch: resume.epoch } } : {}),
+          ...(base ? { baseModelDir: base.dir } : {}),
         },
         async (msg) => {
           switch (msg.type) {

@@ -7,6 +7,7 @@ import type { DatasetShape } from '../model/dataset-shape.ts';
 import type { ModelSummary } from '../model/model-summary.ts';
 import type { RunSpec } from '../runs/run-spec.schema.ts';
 import { childExecArgv } from './child-exec-argv.ts';
+import type { ModelInspection } from '../model/inspect-model.ts';
 import type { ComputeChildMessage, ComputeErrorBody, ComputeMethod, ComputeMethods, EvaluateRequest, EvaluateResult, PredictRequest, PredictResult } from './compute-protocol.ts';
 
 const CHILD_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'compute.child.ts');
@@ -64,6 +65,21 @@ export class ComputeClient {
    */
   evaluate(request: EvaluateRequest): Promise<EvaluateResult> {
     return this.call('evaluate', request, this.options.evaluateTimeoutMs ?? 300_000);
+  }
+
+  /** Loads a model from `modelDir` in the child: its input shape and summary, or AppError INVALID_MODEL. Large models load slowly: up to `evaluateTimeoutMs`. */
+  inspectModel(modelDir: string): Promise<ModelInspection> {
+    return this.call('inspectModel', { modelDir }, this.options.evaluateTimeoutMs ?? 300_000);
+  }
+
+  /** Builds a transfer run's model (base from `baseModelDir` + head) against the dataset once; its summary, or AppError INVALID_MODEL. */
+  validateTransferRunSpec(spec: Pick<RunSpec, 'compile' | 'fit' | 'transfer'>, dataset: DatasetShape, baseModelDir: string): Promise<ModelSummary> {
+    const { inputShape, targetShape, numClasses, task } = dataset;
+    return this.call(
+      'validateTransferRunSpec',
+      { spec: { compile: spec.compile, fit: spec.fit, transfer: spec.transfer }, dataset: { inputShape, targetShape, numClasses, task }, baseModelDir },
+      this.options.evaluateTimeoutMs ?? 300_000,
+    );
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import type { ModelSummary } from '../model/model-summary.ts';
 import type { RunSpec } from '../runs/run-spec.schema.ts';
 import type { EvaluateRequest } from './evaluate.ts';
 import type { Evaluation as EvaluateResult } from '../../workers/training/evaluate-model.ts';
+import type { ModelInspection } from '../model/inspect-model.ts';
 
 /**
  * RPC between the API (ComputeClient) and its compute child. The child sends `ready` once
@@ -39,6 +40,10 @@ export interface ComputeMethods {
   validateRunSpec: { params: { spec: Pick<RunSpec, 'model' | 'compile' | 'fit'>; dataset: DatasetShape }; result: ModelSummary };
   predict: { params: PredictRequest; result: PredictResult };
   evaluate: { params: EvaluateRequest; result: EvaluateResult };
+  /** Loads an uploaded model (POST /v1/models) to prove tfjs can, and describes it. */
+  inspectModel: { params: { modelDir: string }; result: ModelInspection };
+  /** validateRunSpec for a transfer run: builds base + head from the base in `baseModelDir`. */
+  validateTransferRunSpec: { params: { spec: Pick<RunSpec, 'compile' | 'fit' | 'transfer'>; dataset: DatasetShape; baseModelDir: string }; result: ModelSummary };
 }
 export type ComputeMethod = keyof ComputeMethods;
 

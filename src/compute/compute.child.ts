@@ -1,5 +1,7 @@
 import { AppError } from '../errors/app-error.ts';
 import { validateRunSpec } from '../model/validate-spec.ts';
+import { validateTransferRunSpec } from '../model/validate-transfer-spec.ts';
+import { inspectModel } from '../model/inspect-model.ts';
 import { selectBackend } from '../../workers/training/select-backend.ts';
 import type { TrainerBackendChoice } from '../../workers/training/trainer-protocol.ts';
 import type { ComputeChildMessage, ComputeErrorBody, ComputeRequest } from './compute-protocol.ts';
@@ -37,6 +39,10 @@ async function handle(request: ComputeRequest): Promise<unknown> {
       return predict(await cache.get(request.params.modelDir), request.params);
     case 'evaluate':
       return evaluate(request.params);
+    case 'inspectModel':
+      return inspectModel(request.params.modelDir);
+    case 'validateTransferRunSpec':
+      return validateTransferRunSpec(request.params.spec, request.params.dataset, request.params.baseModelDir, maxParams);
   }
 }
 

@@ -29,6 +29,8 @@ const envSchema = z.object({
   ZIP_MAX_COMPRESSION_RATIO: z.coerce.number().min(1).default(100),
   /** Most entries (files and folders) one uploaded zip may hold. */
   ZIP_MAX_ENTRIES: z.coerce.number().int().min(1).default(200_000),
+  /** Most bytes all files of one uploaded base model (POST /v1/models) may take; VGG16 is about 530 MB. */
+  BASE_MODEL_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 ** 3),
   /** A dead worker's run is taken over by another worker within about this long (BullMQ lock + stalled check). */
   WORKER_STALL_TIMEOUT_MS: z.coerce.number().int().min(3000).default(30_000),
   /** How many times a run may be taken over after its worker died before BullMQ gives up on the job (the reconciler re-adds it even then). */
@@ -74,6 +76,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
         maxEntries: env.ZIP_MAX_ENTRIES,
       },
     },
+    baseModels: { maxBytes: env.BASE_MODEL_MAX_BYTES },
     storageDir: env.STORAGE_DIR,
     worker: {
       backend: env.TRAIN_BACKEND,

@@ -15,6 +15,8 @@ export const errorStatus = {
   ZIP_BOMB: 400,
   /** An image in an upload cannot be decoded (details name the file). */
   INVALID_IMAGE: 400,
+  /** A file name in an upload (a model's weights manifest) is not a plain name inside its folder. */
+  PATH_TRAVERSAL: 400,
   DATASET_NOT_READY: 409,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

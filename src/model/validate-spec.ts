@@ -20,6 +20,7 @@ export async function validateRunSpec(
   dataset: DatasetShape,
   maxParams = MAX_PARAMS,
 ): Promise<ModelSummary> {
+  if (!spec.model) throw new AppError('VALIDATION_FAILED', 'model is required', { path: ['model'] });
   checkLossForTask(spec.compile.loss, dataset.task);
   const classificationOnly: readonly string[] = [...ACCURACY_METRICS, 'precision', 'recall'];
   const accuracyAt = (spec.compile.metrics ?? []).findIndex((m) => classificationOnly.includes(m));

@@ -21,7 +21,7 @@ export function toRunDto(run: Run) {
     stopReason: run.stopReason,
     cancelRequested: run.cancelRequested,
     pauseRequested: run.pauseRequested,
-    spec: { model: spec.model, compile: spec.compile, fit: spec.fit, ...(spec.callbacks ? { callbacks: spec.callbacks } : {}) },
+    spec: { model: spec.model, compile: spec.compile, fit: spec.fit, ...(spec.callbacks ? { callbacks: spec.callbacks } : {}), ...(spec.augmentation ? { augmentation: spec.augmentation } : {}), ...(spec.transfer ? { transfer: spec.transfer } : {}) },
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,

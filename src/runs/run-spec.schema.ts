@@ -3,6 +3,7 @@ import { compileSpecSchema } from '../model/compile-spec.schema.ts';
 import { modelSpecSchema } from '../model/model-spec.schema.ts';
 import { callbacksSpecSchema } from './callbacks-spec.schema.ts';
 import { augmentationSpecSchema } from './augmentation-spec.schema.ts';
+import { transferEpochs, transferSpecSchema } from './transfer-spec.schema.ts';
 
 /** `fit` of a run spec: Keras's `model.fit` arguments that make sense for a queued run. */
 export const fitSpecSchema = z
@@ -51,17 +52,28 @@ export type FitSpec = z.infer<typeof fitSpecSchema>;
 export const runSpecSchema = z
   .object({
     datasetId: z.string().uuid(),
-    model: modelSpecSchema,
+    /** The model to train; a transfer run gives `transfer` instead. */
+    model: modelSpecSchema.optional(),
     compile: compileSpecSchema,
     fit: fitSpecSchema,
     /** Early stopping, checkpoint policy, reduce-LR-on-plateau, a learning-rate schedule (see callbacks-spec.schema.ts). */
     callbacks: callbacksSpecSchema.optional(),
     /** Random image transforms applied to training batches on the fly (see augmentation-spec.schema.ts); image datasets only. */
     augmentation: augmentationSpecSchema.optional(),
+    /** Start from another run's model, a checkpoint or an uploaded model, in phases (see transfer-spec.schema.ts). */
+    transfer: transferSpecSchema.optional(),
     /** Higher runs sooner; 0..100. */
     priority: z.number().int().min(0).max(100).default(50),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if ((spec.model === undefined) === (spec.transfer === undefined)) {
+      ctx.addIssue({ code: 'custom', path: spec.model ? ['transfer'] : ['model'], message: 'give either model or transfer (a transfer run builds its model from the base)' });
+    }
+    if (spec.transfer && spec.fit.epochs !== transferEpochs(spec.transfer)) {
+      ctx.addIssue({ code: 'custom', path: ['fit', 'epochs'], message: `with transfer, fit.epochs is the phases' epochs added up: ${transferEpochs(spec.transfer)}` });
+    }
+  });
 export type RunSpec = z.infer<typeof runSpecSchema>;
 /** The spec as a client sends it, defaults not yet applied. */
 export type RunSpecInput = z.input<typeof runSpecSchema>;

@@ -5,10 +5,11 @@ import { createRun, findTeamRun, transitionRun, updateRun } from './runs.reposit
 import { datasetInfoOf } from './dataset-info.ts';
 import { checkClassWeight, checkMonitors, matchingTeamDataset } from './fit-checks.ts';
 import { checkAugmentationFits } from './augmentation-spec.schema.ts';
+import { resolveTransferSource } from './transfer-source.ts';
 import { rebalanceTeamQueue, teamQueueRanks } from '../jobs/fair-share.ts';
 
 /** The pieces of the app the run use cases need; a narrow view keeps them testable. */
-type Deps = Pick<FastifyInstance, 'db' | 'queues' | 'compute' | 'events' | 'redis' | 'quotas'> & { redisPrefix: string };
+type Deps = Pick<FastifyInstance, 'db' | 'queues' | 'compute' | 'events' | 'redis' | 'quotas' | 'storage'> & { redisPrefix: string };
 
 /**
  * Validates a spec against its dataset (the model is built once, off the event loop),
@@ -29,7 +30,11 @@ export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
   const testId = spec.fit.testDatasetId;
   const validationDataset = validationId ? await matchingTeamDataset(deps.db, teamId, validationId, dataset, ['fit', 'validationDatasetId']) : null;
   const testDataset = testId ? await matchingTeamDataset(deps.db, teamId, testId, dataset, ['fit', 'testDatasetId']) : null;
-  const summary = await deps.compute.validateRunSpec(spec, datasetInfoOf(dataset));
+  // A transfer run's base: the team's run, checkpoint or uploaded model (another team's id is a 404).
+  const base = spec.transfer ? await resolveTransferSource(deps.db, deps.storage, teamId, spec.transfer) : null;
+  const summary = base
+    ? await deps.compute.validateTransferRunSpec(spec, datasetInfoOf(dataset), base.dir)
+    : await deps.compute.validateRunSpec(spec, datasetInfoOf(dataset));
 
   const run = await deps.db.$transaction(async (tx) => {
     // Locks the team row: concurrent submits of one team cannot both slip under maxQueuedRuns.
@@ -39,6 +44,7 @@ export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
       datasetId: dataset.id,
       validationDatasetId: validationDataset?.id ?? null,
       testDatasetId: testDataset?.id ?? null,
+      baseModelId: base?.baseModelId ?? null,
       spec: spec as object,
       priority: spec.priority,
       totalEpochs: spec.fit.epochs,

@@ -30,6 +30,11 @@ export class Storage {
     return path.join(this.runDir(runId), 'model');
   }
 
+  /** Where an uploaded base model (POST /v1/models) lives: model.json and its weight files. */
+  baseModelDir(modelId: string): string {
+    return path.join(this.root, 'models', assertId(modelId));
+  }
+
   tmpDir(): string {
     return path.join(this.root, 'tmp');
   }

@@ -12,6 +12,8 @@ import { TrainingCallbacks } from './callbacks/training-callbacks.ts';
 import { fmt } from './callbacks/monitor.ts';
 import { DatasetUnreadableError, loadDataset, type BatchSource } from './data-loader.ts';
 import { withAugmentation } from './augment-batch.ts';
+import { TransferPhases } from './transfer-phases.ts';
+import { buildTransferModel } from '../../src/model/build-transfer-model.ts';
 import { checkAugmentationFits } from '../../src/runs/augmentation-spec.schema.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { learningRateOf } from './learning-rate.ts';
@@ -57,11 +59,17 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
       ? await loadCheckpointModel(job.resumeFrom.checkpointDir).catch((err: Error) => {
           throw new RunFailure('CHECKPOINT_UNREADABLE', `cannot load the checkpoint of epoch ${job.resumeFrom!.epoch}: ${err.message}`);
         })
-      : await buildRunModel(spec.model, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed });
+      : spec.transfer
+        ? (await buildTransferModel(baseDirOf(job), spec.transfer, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed })).model
+        : await buildRunModel(spec.model!, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed });
     const encoding = targetEncodingFor(dataset, model.outputs[0].shape.slice(1) as number[], spec.compile.loss);
-    const opt = compileModel(model, spec.compile);
+    // Transfer: the phase of the first epoch decides the trainable layers and the rate.
+    const phases = spec.transfer ? await TransferPhases.load(baseDirOf(job), spec.transfer) : null;
+    const startPhase = phases?.enter(model, startEpoch) ?? 0;
+    let opt = compileModel(model, phases ? phases.compileSpec(spec.compile, startPhase) : spec.compile);
     optimizer = opt;
-    if (job.resumeFrom) {
+    // A checkpoint from an earlier phase holds the state of an optimizer over other weights: start this phase afresh.
+    if (job.resumeFrom && (!phases || phases.phaseOf(job.resumeFrom.epoch) === startPhase)) {
       await loadOptimizerState(opt, job.resumeFrom.checkpointDir).catch((err: Error) => {
         throw new RunFailure('CHECKPOINT_UNREADABLE', `cannot restore the optimizer state: ${err.message}`);
       });
@@ -109,11 +117,19 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
 
     io.send({ type: 'started', runId, summary: summarizeModel(model), totalEpochs: spec.fit.epochs, startEpoch });
     const trained = model;
+    /** Between transfer phases the trainable layers change, which takes a new optimizer (tfjs compiles them in). */
+    const nextPhase = (p: number) => {
+      optimizer?.dispose();
+      opt = compileModel(trained, phases!.compileSpec(spec.compile, p));
+      optimizer = opt;
+      return opt;
+    };
+    const train = phases ? phases.trainer(nextPhase, (message) => io.send({ type: 'log', runId, level: 'info', message })) : trainLoop;
 
     // A run stopped by a callback and then resumed (the worker died before reporting) does not train on.
     const outcome: TrainOutcome = cb.stopReason
       ? { status: 'stopped', lastEpoch: startEpoch - 1, reason: cb.stopReason }
-      : await trainLoop({
+      : await train({
           model: trained,
           optimizer: opt,
           loader: trainSource,
@@ -184,6 +200,12 @@ function checkSameShape(extra: TrainDataset, dataset: TrainDataset, role: string
 function classNamesOf(dataset: TrainDataset): string[] {
   const k = dataset.numClasses ?? 0;
   return Array.from({ length: k }, (_, i) => dataset.classNames[i] ?? String(i));
+}
+
+/** The base a transfer run starts from; the worker resolves it into the job. */
+function baseDirOf(job: TrainJob): string {
+  if (!job.baseModelDir) throw new RunFailure('VALIDATION_FAILED', 'a transfer run needs its base model, and the job carries none');
+  return job.baseModelDir;
 }
 
 function failureOf(err: unknown): { code: TrainerFailureCode; message: string } {

@@ -43,6 +43,8 @@ export interface TrainJob {
   runDir: string;
   /** Continue a run from the checkpoint of a finished epoch: epochs epoch+1..spec.fit.epochs remain. */
   resumeFrom?: { checkpointDir: string; epoch: number };
+  /** A transfer run's base model (model.json + weights), resolved by the worker from spec.transfer. */
+  baseModelDir?: string;
 }
 
 export type ParentMessage = { type: 'train'; job: TrainJob } | { type: 'cancel' };

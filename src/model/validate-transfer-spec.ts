@@ -1,0 +1,30 @@
+import type { RunSpec } from '../runs/run-spec.schema.ts';
+import { MAX_PARAMS } from './build-model.ts';
+import { buildTransferModel } from './build-transfer-model.ts';
+import type { DatasetShape } from './dataset-shape.ts';
+import { modelTooLarge } from './model-error.ts';
+import { summarizeModel, type ModelSummary } from './model-summary.ts';
+import { checkLossForTask } from './target-encoding.ts';
+
+/**
+ * Proves a transfer spec fits its dataset before it is queued: the base loads, takes the
+ * dataset's input, the head fits on the popped base and the targets, the layer references
+ * resolve. The combined model is built once and disposed; its summary is phase 1's (frozen
+ * layers counted as non-trainable). Runs in the compute child.
+ */
+export async function validateTransferRunSpec(
+  spec: Pick<RunSpec, 'compile' | 'fit' | 'transfer'>,
+  dataset: DatasetShape,
+  baseModelDir: string,
+  maxParams = MAX_PARAMS,
+): Promise<ModelSummary> {
+  checkLossForTask(spec.compile.loss, dataset.task);
+  const { model } = await buildTransferModel(baseModelDir, spec.transfer!, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed });
+  try {
+    const summary = summarizeModel(model);
+    if (summary.totalParams > maxParams) throw modelTooLarge(maxParams, { totalParams: summary.totalParams });
+    return summary;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../errors/app-error.ts';
+import { baseModelDtoSchema, baseModelPageSchema } from '../../models/base-model.dto.ts';
+import { deleteBaseModel, getBaseModel, listBaseModels, uploadBaseModel } from '../../models/base-models.service.ts';
+import { MAX_WEIGHT_FILES } from '../../models/model-upload.ts';
+import { pageCursorSchema } from '../../pagination/page-cursor.ts';
+
+// Ids are plain strings here: a malformed id answers 404 like an unknown one, never 400.
+const idParams = z.object({ id: z.string() });
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: pageCursorSchema.optional(),
+});
+
+/** Uploaded base models for transfer learning: tfjs layers format (also what tensorflowjs_converter makes of a Keras model). */
+export default async function modelRoutes(fastify: FastifyInstance, opts: { maxBytes: number }) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.post('/', { schema: { response: { 201: baseModelDtoSchema } } }, async (request, reply) => {
+    if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload models as multipart/form-data');
+    // A sharded model has many weight files: more file parts than a dataset upload may have.
+    const parts = request.parts({ limits: { files: MAX_WEIGHT_FILES + 1, parts: MAX_WEIGHT_FILES + 4 } });
+    const model = await uploadBaseModel({ db: app.db, storage: app.storage, compute: app.compute, maxBytes: opts.maxBytes }, request.team.id, parts);
+    return reply.status(201).send(model);
+  });
+
+  app.get('/', { schema: { querystring: listQuery, response: { 200: baseModelPageSchema } } }, async (request) => listBaseModels(app.db, request.team.id, request.query));
+
+  app.get('/:id', { schema: { params: idParams, response: { 200: baseModelDtoSchema } } }, async (request) => getBaseModel(app.db, request.team.id, request.params.id));
+
+  app.delete('/:id', { schema: { params: idParams } }, async (request, reply) => {
+    await deleteBaseModel(app.db, app.storage, request.team.id, request.params.id);
+    return reply.status(204).send();
+  });
+}
