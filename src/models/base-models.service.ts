@@ -8,6 +8,7 @@ import { isUuid } from '../db/is-uuid.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
 import { MODEL_JSON } from '../model/file-model-io.ts';
 import { encodeCursor, type PageCursor } from '../pagination/page-cursor.ts';
+import type { QuotaGuard } from '../quotas/quota-guard.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ANY_SIZE, toBaseModelDto, type BaseModelDto } from './base-model.dto.ts';
 import { createBaseModel, deleteTeamBaseModel, findRunsUsingBaseModel, findTeamBaseModel, listTeamBaseModels, lockTeamBaseModel } from './base-models.repository.ts';
@@ -19,6 +20,8 @@ export interface UploadDeps {
   compute: Pick<ComputeClient, 'inspectModel'>;
   /** Most bytes all of one model's files may take (BASE_MODEL_MAX_BYTES). */
   maxBytes: number;
+  /** The team's stored-bytes limit counts base models as it counts datasets. */
+  quotas: Pick<QuotaGuard, 'assertCanStore'>;
 }
 
 /**
@@ -50,14 +53,17 @@ export async function uploadBaseModel(deps: UploadDeps, teamId: string, parts: A
     await deps.storage.ensureDir(path.dirname(modelDir));
     await rename(staging, modelDir);
     placed = true;
-    const row = await createBaseModel(deps.db, {
-      id,
-      teamId,
-      name,
-      format: upload.checked.format,
-      inputShape: inspection.inputShape.map((d) => d ?? ANY_SIZE),
-      summary: inspection.summary,
-      bytes,
+    const row = await deps.db.$transaction(async (tx) => {
+      await deps.quotas.assertCanStore(tx, teamId, bytes);
+      return createBaseModel(tx, {
+        id,
+        teamId,
+        name,
+        format: upload.checked.format,
+        inputShape: inspection.inputShape.map((d) => d ?? ANY_SIZE),
+        summary: inspection.summary,
+        bytes,
+      });
     });
     return toBaseModelDto(row);
   } catch (err) {

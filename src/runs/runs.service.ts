@@ -132,6 +132,8 @@ export async function resumeRun(deps: Deps, teamId: string, runId: string) {
   const conflict = (status: string) => new AppError('CONFLICT', `only a paused run can be resumed; this one is ${status}`, { status });
   if (run.status !== 'paused') throw conflict(run.status);
   const resumed = await deps.db.$transaction(async (tx) => {
+    // Back in the queue, it counts against the team's queued-runs limit like a new run.
+    await deps.quotas.assertCanQueueRun(tx, teamId);
     const changed = await transitionRun(tx, run.id, ['paused'], { status: 'queued', pauseRequested: false, stopReason: null, workerId: null });
     if (changed) await deps.events.publish({ runId: run.id, teamId, type: 'status', data: { status: 'queued' } }, { tx });
     return changed;

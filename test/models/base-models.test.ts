@@ -6,17 +6,11 @@ import type { Test } from 'supertest';
 import { buildTestApp, createTeam, type TestApp } from '../helper.ts';
 import { leftoversUnder } from '../datasets/fixtures/storage.ts';
 import { png, zipOf } from '../datasets/fixtures/zip.ts';
-import { tinyModelFiles, type ModelFiles } from './fixtures.ts';
+import { attachModel, tinyModelFiles, type ModelFiles } from './fixtures.ts';
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
 
 /** Attaches model.json as `model` and each weight file as `weights`, under the given file names. */
-function attachModel(req: Test, files: ModelFiles, rename: Record<string, string> = {}): Test {
-  req.attach('model', Buffer.from(JSON.stringify(files.modelJson)), 'model.json');
-  for (const [name, data] of files.weights) req.attach('weights', data, rename[name] ?? name);
-  return req;
-}
-
 const withManifest = (files: ModelFiles, change: (m: ModelFiles['modelJson']) => void): ModelFiles => {
   const modelJson = structuredClone(files.modelJson);
   change(modelJson);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Test } from 'supertest';
 import { fileSaveHandler } from '../../src/model/file-model-io.ts';
 
 export interface ModelFiles {
@@ -36,4 +37,11 @@ export async function tinyModelFiles(inputShape: number[] = [4, 4, 1], shards = 
     model.dispose();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Attaches a model's files to a `POST /v1/models` request, each weight file under its manifest name (or a renamed one). */
+export function attachModel(req: Test, files: ModelFiles, rename: Record<string, string> = {}): Test {
+  req.attach('model', Buffer.from(JSON.stringify(files.modelJson)), 'model.json');
+  for (const [name, data] of files.weights) req.attach('weights', data, rename[name] ?? name);
+  return req;
 }

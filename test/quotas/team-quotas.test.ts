@@ -3,6 +3,7 @@ import request from 'supertest';
 import { buildTestApp, createTeam, type TestApp } from '../helper.ts';
 import { leftoversUnder } from '../datasets/fixtures/storage.ts';
 import { COURSE_TABLE, linearRun, setQuota, uploadTable } from './fixtures.ts';
+import { attachModel, tinyModelFiles } from '../models/fixtures.ts';
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
 
@@ -79,5 +80,35 @@ describe('team quotas at submit and upload time', () => {
     expect((await uploadTable(t.app.server, team.auth)).status).toBe(201);
     await setQuota(t.config.databaseUrl, team.id, { maxStoredBytes: null });
     expect((await uploadTable(t.app.server, team.auth)).status).toBe(201);
+  });
+
+  it('counts a resumed run against maxQueuedRuns: pausing and resuming does not get around the limit', async () => {
+    const team = await createTeam(t.config);
+    const datasetId = (await uploadTable(t.app.server, team.auth)).body.id;
+    const paused = (await request(t.app.server).post('/v1/runs').set(team.auth).send(linearRun(datasetId))).body.id;
+    expect((await request(t.app.server).post(`/v1/runs/${paused}/pause`).set(team.auth)).body.status).toBe('paused');
+
+    await setQuota(t.config.databaseUrl, team.id, { maxQueuedRuns: 1 });
+    expect((await request(t.app.server).post('/v1/runs').set(team.auth).send(linearRun(datasetId))).status).toBe(201);
+
+    const resume = await request(t.app.server).post(`/v1/runs/${paused}/resume`).set(team.auth);
+    expect(resume.status).toBe(429);
+    expect(resume.body.error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'queuedRuns' } });
+    expect((await request(t.app.server).get(`/v1/runs/${paused}`).set(team.auth)).body.status).toBe('paused');
+  });
+
+  it('counts uploaded base models against maxStoredBytes, leaving nothing behind when refused', async () => {
+    const team = await createTeam(t.config);
+    const files = await tinyModelFiles();
+    await setQuota(t.config.databaseUrl, team.id, { maxStoredBytes: 64n });
+    const over = await attachModel(request(t.app.server).post('/v1/models').set(team.auth), files);
+    expect(over.status).toBe(429);
+    expect(over.body.error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'storedBytes' } });
+    expect((await request(t.app.server).get('/v1/models').set(team.auth)).body.items).toEqual([]);
+    const modelFiles = (await leftoversUnder(t.config.storageDir)).filter((p) => p.startsWith('models/') || p.startsWith('tmp/'));
+    expect(modelFiles).toEqual([]);
+
+    await setQuota(t.config.databaseUrl, team.id, { maxStoredBytes: null });
+    expect((await attachModel(request(t.app.server).post('/v1/models').set(team.auth), files)).status).toBe(201);
   });
 });
