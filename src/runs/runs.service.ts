@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../errors/app-error.ts';
+import type { RunStatus } from '../generated/prisma/client.ts';
 import type { RunSpec } from './run-spec.schema.ts';
 import { createRun, findTeamRun, transitionRun, updateRun } from './runs.repository.ts';
 import { datasetInfoOf } from './dataset-info.ts';
@@ -154,6 +155,41 @@ export async function resumeRun(deps: Deps, teamId: string, runId: string) {
   await rebalanceTeamQueue({ db: deps.db, queue: deps.queues.train }, teamId).catch(() => undefined);
   return (await findTeamRun(deps.db, teamId, runId))!;
 }
+
+/**
+ * Deletes a finished run with its metrics, checkpoints, events and files, which also frees
+ * its datasets and base model for deletion. A queued, running or paused run must be
+ * canceled first (409), and so must an active transfer run that starts from this run's
+ * model or one of its checkpoints.
+ */
+export async function deleteRun(deps: Deps, teamId: string, runId: string): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
+    const run = await findTeamRun(tx, teamId, runId);
+    if (!run) throw notFound('run');
+    if (ACTIVE_OR_PAUSED.includes(run.status)) {
+      throw new AppError('CONFLICT', `run is ${run.status}; cancel it before deleting it`, { status: run.status });
+    }
+    const checkpointIds = (await tx.checkpoint.findMany({ where: { runId }, select: { id: true } })).map((c) => c.id);
+    const dependents = await tx.run.findMany({
+      where: {
+        teamId,
+        status: { in: ACTIVE_OR_PAUSED },
+        OR: [
+          { spec: { path: ['transfer', 'runId'], equals: runId } },
+          ...checkpointIds.map((id) => ({ spec: { path: ['transfer', 'checkpointId'], equals: id } })),
+        ],
+      },
+      select: { id: true },
+    });
+    if (dependents.length > 0) {
+      throw new AppError('CONFLICT', `run is the base of ${dependents.length} active transfer run(s)`, { runIds: dependents.map((r) => r.id) });
+    }
+    await tx.run.delete({ where: { id: runId } });
+  });
+  await deps.storage.remove(deps.storage.runDir(runId));
+}
+
+const ACTIVE_OR_PAUSED: RunStatus[] = ['queued', 'running', 'paused'];
 
 /** Workers subscribe here to learn that a run they train was canceled. */
 export const cancelChannel = (redisPrefix: string) => `${redisPrefix}:control:cancel`;

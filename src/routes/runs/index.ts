@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError, notFound } from '../../errors/app-error.ts';
 import { runSpecSchema } from '../../runs/run-spec.schema.ts';
-import { cancelRun, pauseRun, resumeRun, submitRun } from '../../runs/runs.service.ts';
+import { cancelRun, deleteRun, pauseRun, resumeRun, submitRun } from '../../runs/runs.service.ts';
 import { findTeamRun, listCheckpoints, listEpochs, listTeamRuns } from '../../runs/runs.repository.ts';
 import { toCheckpointDto, toEpochDto, toRunDto } from '../../runs/run-dto.ts';
 import { datasetInfoOf } from '../../runs/dataset-info.ts';
@@ -40,6 +40,12 @@ export default async function runRoutes(fastify: FastifyInstance, opts: { redisP
   });
 
   app.get('/:id', { schema: { params: runParams } }, async (request) => toRunDto(await teamRun(request.team.id, request.params.id)));
+
+  app.delete('/:id', { schema: { params: runParams } }, async (request, reply) => {
+    const run = await teamRun(request.team.id, request.params.id);
+    await deleteRun(deps, request.team.id, run.id);
+    return reply.status(204).send();
+  });
 
   app.get('/:id/metrics', { schema: { params: runParams } }, async (request) => {
     const run = await teamRun(request.team.id, request.params.id);
