@@ -35,9 +35,8 @@ const pair = (v: number | [number, number] | undefined, fallback: number): [numb
 
 function checkWindow(spec: LayerSpec, [h, w]: readonly number[]): string | null {
   if (spec.type !== 'conv2d' && spec.type !== 'maxPooling2d' && spec.type !== 'averagePooling2d') return null;
-  if (spec.type === 'conv2d' && pair(spec.dilationRate, 1).some((d) => d > 1)) {
-    // tfjs 4.22 builds dilated convs but its Conv2D gradient throws for dilations > 1, so such a run could never train.
-    return 'dilationRate above 1 cannot be trained by tfjs 4.22 (its conv2d gradient does not support dilation); use dilationRate 1';
+  if (spec.type === 'conv2d' && pair(spec.dilationRate, 1).some((d) => d > 1) && pair(spec.strides, 1).some((st) => st > 1)) {
+    return 'strides and dilationRate cannot both be above 1 (as in Keras); use one or the other';
   }
   if (spec.padding === 'same') return null;
   const [kh, kw] = spec.type === 'conv2d' ? pair(spec.kernelSize, 1) : pair(spec.poolSize, 2);

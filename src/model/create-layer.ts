@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createInitializer } from './create-initializer.ts';
 import type { InitializerSpec, LayerSpec, RegularizerSpec } from './layer-spec.schema.ts';
+import { TrainableConv2D } from './trainable-conv2d.layer.ts';
 
 /** tfjs does not export its Layer base class by name from the package root. */
 type Layer = Parameters<tf.Sequential['add']>[0];
@@ -42,7 +43,8 @@ export function createLayer(spec: LayerSpec, { inputShape, seed }: CreateLayerOp
         ...weightArgs(spec, seed),
       });
     case 'conv2d':
-      return tf.layers.conv2d({
+      // tfjs's Conv2D, able to train dilated kernels (see trainable-conv2d.layer.ts).
+      return new TrainableConv2D({
         ...common,
         filters: spec.filters,
         kernelSize: spec.kernelSize,

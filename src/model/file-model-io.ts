@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, rename, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
+// Loaded models must get the Conv2D that trains dilated kernels (a resumed run trains on).
+import './trainable-conv2d.layer.ts';
 
 /**
  * Models on disk in tfjs's layers format: `model.json` (topology + weights manifest) and

@@ -4,6 +4,7 @@ import { buildModel } from '../../src/model/build-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
 import type { DatasetShape } from '../../src/model/dataset-shape.ts';
 import { ACTIVATIONS, layersModelSpecSchema, type LayerSpec } from '../../src/model/layer-spec.schema.ts';
+import { TrainableConv2D } from '../../src/model/trainable-conv2d.layer.ts';
 
 const images: DatasetShape = { inputShape: [8, 8, 1], targetShape: [1], numClasses: 3, task: 'classification' };
 const tabular: DatasetShape = { inputShape: [4], targetShape: [1], numClasses: null, task: 'regression' };
@@ -73,9 +74,67 @@ describe('every layer trains', () => {
   });
 });
 
-it('refuses a dilated conv2d before queueing: tfjs cannot compute its gradient', () => {
-  const spec = layersModelSpecSchema.parse({ layers: [{ type: 'conv2d', filters: 2, kernelSize: 3, dilationRate: 2, name: 'atrous' }, { type: 'flatten' }, { type: 'dense', units: 3 }] });
-  expect(() => buildModel(spec, images)).toThrow(/layer 0 \(conv2d "atrous"\): dilationRate above 1 cannot be trained/);
+describe('dilated conv2d', () => {
+  it('trains, with and without a fused activation, and with padding "same"', async () => {
+    for (const activation of ['relu', 'linear'] as const) {
+      const { losses, moved } = await trainTwice(
+        [
+          { type: 'conv2d', filters: 2, kernelSize: 3, dilationRate: 2, activation, name: 'atrous' },
+          { type: 'conv2d', filters: 2, kernelSize: [2, 3], dilationRate: [2, 1], padding: 'same' },
+          { type: 'flatten' },
+          { type: 'dense', units: 3, activation: 'softmax' },
+        ],
+        images,
+        'categoricalCrossentropy',
+      );
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(moved.every(Boolean)).toBe(true);
+    }
+  });
+
+  it('computes what tfjs computes forward, and gradients that match finite differences', () => {
+    const model = tf.sequential({ layers: [new TrainableConv2D({ filters: 2, kernelSize: 3, dilationRate: 2, useBias: false, inputShape: [7, 6, 2] })] });
+    const [kernel] = model.getWeights() as [tf.Tensor4D];
+    const x = tf.randomNormal([1, 7, 6, 2], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const ours = model.predict(x) as tf.Tensor;
+    const reference = tf.conv2d(x, kernel, 1, 'valid', 'NHWC', 2);
+    expect(ours.shape).toEqual([1, 3, 2, 2]);
+    expect(Math.max(...tf.sub(ours, reference).abs().dataSync())).toBeLessThan(1e-5);
+
+    // d(sum of outputs)/d(kernel) by the layer's own gradient, against central differences.
+    const variable = model.layers[0].trainableWeights[0];
+    const { grads } = tf.variableGrads(() => (model.apply(x) as tf.Tensor).sum() as tf.Scalar, [variable.read() as tf.Variable]);
+    const grad = Object.values(grads)[0].dataSync();
+    const flat = Float32Array.from(kernel.dataSync());
+    const loss = (values: Float32Array) => tf.tidy(() => tf.conv2d(x, tf.tensor4d(values, kernel.shape), 1, 'valid', 'NHWC', 2).sum().dataSync()[0]);
+    for (const i of [0, 7, 13, flat.length - 1]) {
+      const h = 1e-2;
+      const up = flat.slice();
+      const down = flat.slice();
+      up[i] += h;
+      down[i] -= h;
+      expect(grad[i]).toBeCloseTo((loss(up) - loss(down)) / (2 * h), 2);
+    }
+    tf.dispose([x, ours, reference]);
+    model.dispose();
+  });
+
+  it('saves as a standard Keras Conv2D with its dilation, and loads back into the class that trains it', async () => {
+    const spec = layersModelSpecSchema.parse({ layers: [{ type: 'conv2d', filters: 1, kernelSize: 2, dilationRate: 2 }, { type: 'flatten' }, { type: 'dense', units: 3 }] });
+    const model = buildModel(spec, images);
+    const json = model.toJSON(null, false) as unknown as { config: { layers: { class_name: string; config: { dilation_rate: number[] } }[] } };
+    const conv = json.config.layers.find((l) => l.class_name === 'Conv2D');
+    expect(conv?.config.dilation_rate).toEqual([2, 2]);
+    const restored = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) });
+    expect(restored.layers[0]).toBeInstanceOf(TrainableConv2D);
+    model.dispose();
+    restored.dispose();
+  });
+
+  it('refuses strides and dilation above 1 together, naming the layer', () => {
+    const spec = layersModelSpecSchema.parse({ layers: [{ type: 'conv2d', filters: 2, kernelSize: 3, strides: 2, dilationRate: 2, name: 'both' }, { type: 'flatten' }, { type: 'dense', units: 3 }] });
+    expect(() => buildModel(spec, images)).toThrow(/layer 0 \(conv2d "both"\): strides and dilationRate cannot both be above 1/);
+  });
 });
 
 describe('initializers and regularizers', () => {
