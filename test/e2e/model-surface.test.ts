@@ -3,25 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createTeam } from '../helper.ts';
 import { collectUntilFinished, startStack, type Stack } from './harness.ts';
+import { labelledIdx } from './fixtures/labelled-images.ts';
 
 /** 8×8 grayscale IDX images: class 1 is bright on the right half, class 0 on the left, with noise. */
 function makeIdx(count: number, seed = 11) {
-  let state = seed;
-  const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const images = Buffer.alloc(16 + count * 64);
-  images.writeUInt32BE(0x803, 0);
-  images.writeUInt32BE(count, 4);
-  images.writeUInt32BE(8, 8);
-  images.writeUInt32BE(8, 12);
-  const labels = Buffer.alloc(8 + count);
-  labels.writeUInt32BE(0x801, 0);
-  labels.writeUInt32BE(count, 4);
-  for (let n = 0; n < count; n++) {
-    const label = n % 2;
-    labels[8 + n] = label;
-    for (let p = 0; p < 64; p++) images[16 + n * 64 + p] = (p % 8 >= 4) === (label === 1) ? 180 + Math.floor(rand() * 75) : Math.floor(rand() * 60);
-  }
-  return { images, labels };
+  return labelledIdx(count, 8, seed, (label, rand) => (_y, x) => ((x >= 4) === (label === 1) ? 180 + Math.floor(rand() * 75) : Math.floor(rand() * 60)));
 }
 
 const KERAS = JSON.parse(readFileSync(new URL('../model/fixtures/keras-cnn-8x8.json', import.meta.url), 'utf8'));

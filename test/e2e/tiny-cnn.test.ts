@@ -3,35 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createTeam } from '../helper.ts';
 import { collectUntilFinished, startStack, type Stack } from './harness.ts';
+import { labelledIdx } from './fixtures/labelled-images.ts';
 
 /**
  * 28×28 grayscale images in MNIST's IDX format: class 0 has a bright square on the left,
  * class 1 on the right, at random heights and with noise, so a CNN must learn where it is.
  */
 function makeIdx(count: number, seed = 7) {
-  let state = seed;
-  const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const images = Buffer.alloc(16 + count * 28 * 28);
-  images.writeUInt32BE(0x803, 0);
-  images.writeUInt32BE(count, 4);
-  images.writeUInt32BE(28, 8);
-  images.writeUInt32BE(28, 12);
-  const labels = Buffer.alloc(8 + count);
-  labels.writeUInt32BE(0x801, 0);
-  labels.writeUInt32BE(count, 4);
-  for (let n = 0; n < count; n++) {
-    const label = n % 2;
-    labels[8 + n] = label;
+  return labelledIdx(count, 28, seed, (label, rand) => {
     const top = 2 + Math.floor(rand() * 16);
     const left = label === 0 ? 2 + Math.floor(rand() * 6) : 18 + Math.floor(rand() * 6);
-    for (let y = 0; y < 28; y++) {
-      for (let x = 0; x < 28; x++) {
-        const inSquare = y >= top && y < top + 8 && x >= left && x < left + 8;
-        images[16 + n * 784 + y * 28 + x] = inSquare ? 200 + Math.floor(rand() * 55) : Math.floor(rand() * 40);
-      }
-    }
-  }
-  return { images, labels };
+    return (y, x) => (y >= top && y < top + 8 && x >= left && x < left + 8 ? 200 + Math.floor(rand() * 55) : Math.floor(rand() * 40));
+  });
 }
 
 describe('end to end: a tiny CNN on generated 28×28 images', () => {
