@@ -2,9 +2,9 @@ import type { RunSpec } from '../runs/run-spec.schema.ts';
 import { MAX_PARAMS } from './build-model.ts';
 import { buildTransferModel } from './build-transfer-model.ts';
 import type { DatasetShape } from './dataset-shape.ts';
-import { modelTooLarge } from './model-error.ts';
-import { summarizeModel, type ModelSummary } from './model-summary.ts';
-import { checkLossForTask } from './target-encoding.ts';
+import type { ModelSummary } from './model-summary.ts';
+import { checkCompileForTask } from './check-compile-for-task.ts';
+import { summarizeWithinBudget } from './summarize-within-budget.ts';
 
 /**
  * Proves a transfer spec fits its dataset before it is queued: the base loads, takes the
@@ -18,13 +18,7 @@ export async function validateTransferRunSpec(
   baseModelDir: string,
   maxParams = MAX_PARAMS,
 ): Promise<ModelSummary> {
-  checkLossForTask(spec.compile.loss, dataset.task);
+  checkCompileForTask(spec.compile, dataset.task);
   const { model } = await buildTransferModel(baseModelDir, spec.transfer!, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed });
-  try {
-    const summary = summarizeModel(model);
-    if (summary.totalParams > maxParams) throw modelTooLarge(maxParams, { totalParams: summary.totalParams });
-    return summary;
-  } finally {
-    model.dispose();
-  }
+  return summarizeWithinBudget(model, maxParams);
 }
