@@ -9,7 +9,7 @@ type Layer = Parameters<tf.Sequential['add']>[0];
 export interface CreateLayerOptions {
   /** Set on the first layer only: one sample's shape from the dataset. */
   inputShape?: number[];
-  /** Seeds the kernel initialiser and dropout so a seeded run is reproducible. */
+  /** Seeds the kernel initialiser so a seeded run starts from the same weights. */
   seed?: number;
 }
 
@@ -65,7 +65,9 @@ export function createLayer(spec: LayerSpec, { inputShape, seed }: CreateLayerOp
     case 'flatten':
       return tf.layers.flatten(common);
     case 'dropout':
-      return tf.layers.dropout({ ...common, rate: spec.rate, seed });
+      // Never seeded: tfjs's Dropout redraws from its seed on every call, so a seeded one
+      // drops the same units at every step, training one fixed sub-network.
+      return tf.layers.dropout({ ...common, rate: spec.rate });
     case 'batchNormalization':
       return tf.layers.batchNormalization({ ...common, momentum: spec.momentum, epsilon: spec.epsilon });
     case 'activation':

@@ -74,6 +74,16 @@ describe('every layer trains', () => {
   });
 });
 
+it('drops different units at each training step, also in a seeded run', () => {
+  const spec = layersModelSpecSchema.parse({ layers: [{ type: 'dropout', rate: 0.5 }] });
+  const model = buildModel(spec, { inputShape: [64], targetShape: [64], numClasses: null, task: 'regression', seed: 7 });
+  const x = tf.ones([1, 64]);
+  const [first, second] = [0, 1].map(() => tf.tidy(() => Array.from((model.layers[0].apply(x, { training: true }) as tf.Tensor).dataSync())));
+  expect(first).not.toEqual(second);
+  x.dispose();
+  model.dispose();
+});
+
 describe('dilated conv2d', () => {
   it('trains, with and without a fused activation, and with padding "same"', async () => {
     for (const activation of ['relu', 'linear'] as const) {
