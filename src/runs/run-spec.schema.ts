@@ -12,7 +12,7 @@ export const fitSpecSchema = z
     batchSize: z.number().int().min(1).max(8192).default(32),
     /**
      * Fraction held out for validation: the last part of the data left after the test split,
-     * as Keras does (after a seeded shuffle when `seed` is set).
+     * as Keras does, but after a shuffle by the run's seed (every run has one, see submitRun).
      */
     validationSplit: z.number().min(0).lt(1).default(0),
     /** A separate dataset of the team to validate on each epoch, instead of validationSplit. */
@@ -28,7 +28,7 @@ export const fitSpecSchema = z
     classWeight: z.union([z.literal('balanced'), z.record(z.string().regex(/^\d{1,5}$/, 'a class index'), z.number().positive().max(1e6))]).optional(),
     /** Shuffle the training samples every epoch. */
     shuffle: z.boolean().default(true),
-    /** Makes shuffling, the splits and weight initialisation reproducible. */
+    /** Makes shuffling, the splits and weight initialisation reproducible; a random one is stored when absent. */
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   })
   .strict()

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../errors/app-error.ts';
 import type { RunStatus } from '../generated/prisma/client.ts';
@@ -17,7 +18,11 @@ type Deps = Pick<FastifyInstance, 'db' | 'queues' | 'compute' | 'events' | 'redi
  * records the run as queued with its first event, then queues the job. PostgreSQL is the
  * source of truth: if queueing fails the row is removed again and nothing changed.
  */
-export async function submitRun(deps: Deps, teamId: string, spec: RunSpec) {
+export async function submitRun(deps: Deps, teamId: string, submitted: RunSpec) {
+  // Every run gets a seed, the user's or a random one, stored with its spec: its initial
+  // weights and shuffles then repeat exactly, and a resumed run sees its data in the order
+  // it would have seen without the interruption.
+  const spec: RunSpec = { ...submitted, fit: { ...submitted.fit, seed: submitted.fit.seed ?? randomInt(2 ** 31 - 1) } };
   const dataset = await deps.db.dataset.findFirst({ where: { id: spec.datasetId, teamId } });
   if (!dataset) throw new AppError('NOT_FOUND', 'dataset not found', { datasetId: spec.datasetId });
   if (dataset.status !== 'ready') {
