@@ -24,9 +24,10 @@ export class RunRecorder {
 
   /**
    * Marks the run running on this worker; false if it is no longer queued or running (canceled
-   * or paused meanwhile). `resumeEpoch` is the epoch of the checkpoint training continues from
-   * (0: from scratch): epochs recorded after it were lost with the previous worker and are
-   * trained again, so their rows go and the history ends with every epoch exactly once.
+   * or paused meanwhile). `resumeEpoch` is the last finished epoch the checkpoint training
+   * continues from holds (0: from scratch; for a mid-epoch checkpoint of epoch N, N - 1: N did not
+   * finish): epochs recorded after it were lost with the previous worker and are trained again,
+   * so their rows go and the history ends with every epoch exactly once.
    */
   async start(info: { backend: string; workerId: string; resumeEpoch?: number; admit?: (tx: Prisma.TransactionClient) => Promise<void> }): Promise<boolean> {
     let started = false;
@@ -72,20 +73,31 @@ export class RunRecorder {
     });
   }
 
-  async checkpoint(c: { epoch: number; path: string; sizeBytes: number; metrics: Record<string, number> }) {
-    await this.deps.db.$transaction(async (tx) => {
-      const row = await createCheckpoint(tx, { runId: this.run.id, epoch: c.epoch, path: c.path, sizeBytes: c.sizeBytes, metrics: c.metrics });
-      await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'checkpoint', data: { checkpointId: row.id, epoch: c.epoch, sizeBytes: c.sizeBytes, metrics: c.metrics } }, { tx });
+  /**
+   * Records a checkpoint (`batch` set: mid-epoch, see TrainJob.resumeFrom). Mid-epoch checkpoints
+   * only serve resuming, and a resumed run starts from the newest checkpoint: every older
+   * mid-epoch one of the run loses its row in the same transaction. Returns their directories
+   * for the caller to remove once the rows are gone.
+   */
+  async checkpoint(c: { epoch: number; batch?: number; path: string; sizeBytes: number; metrics: Record<string, number> }): Promise<string[]> {
+    return this.deps.db.$transaction(async (tx) => {
+      const batch = c.batch ?? null;
+      const stale = await listCheckpoints(tx, this.run.id, 'mid-epoch');
+      if (stale.length > 0) await deleteCheckpoints(tx, stale.map((s) => s.id));
+      const row = await createCheckpoint(tx, { runId: this.run.id, epoch: c.epoch, batch, path: c.path, sizeBytes: c.sizeBytes, metrics: c.metrics });
+      await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'checkpoint', data: { checkpointId: row.id, epoch: c.epoch, batch, sizeBytes: c.sizeBytes, metrics: c.metrics } }, { tx });
+      return stale.map((s) => s.path).filter((p) => p !== c.path);
     });
   }
 
   /**
-   * Deletes the rows of the oldest checkpoints beyond `keep`, never the latest; returns their
-   * directories for the caller to remove once the rows are gone.
+   * Deletes the rows of the oldest end-of-epoch checkpoints beyond `keep`, never the latest;
+   * returns their directories for the caller to remove once the rows are gone. Mid-epoch
+   * checkpoints neither count nor go here (`checkpoint` keeps only the newest one).
    */
   async pruneCheckpoints(keep: number): Promise<string[]> {
     return this.deps.db.$transaction(async (tx) => {
-      const all = await listCheckpoints(tx, this.run.id);
+      const all = await listCheckpoints(tx, this.run.id, 'epoch-end');
       const excess = all.slice(0, Math.max(0, all.length - Math.max(1, keep)));
       if (excess.length === 0) return [];
       await deleteCheckpoints(tx, excess.map((c) => c.id));

@@ -8,7 +8,7 @@ import type { RunLeases } from '../src/runs/run-lease.ts';
 import { findRun, latestCheckpoint } from '../src/runs/runs.repository.ts';
 import type { RunSpec } from '../src/runs/run-spec.schema.ts';
 import type { Storage } from '../src/storage/storage.ts';
-import { applyCheckpointRetention } from './checkpoint-retention.ts';
+import { applyCheckpointRetention, removeCheckpointDirs } from './checkpoint-retention.ts';
 import { extraDatasetsOf } from './extra-datasets.ts';
 import { RunRecorder } from './run-recorder.ts';
 import { admitUnderRunningLimit, deferAtRunningLimit } from './running-limit.ts';
@@ -36,6 +36,8 @@ export interface TrainProcessorDeps {
   leases: RunLeases;
   workerId: string;
   backend: BackendInfo;
+  /** CHECKPOINT_INTERVAL_S: mid-epoch checkpoints during long epochs; 0 or absent: off. */
+  checkpointIntervalS?: number;
   /** Runs this worker trains right now, for cancel/pause requests, shutdown and heartbeats. */
   active: Map<string, ActiveRun>;
   /** True once the worker is shutting down: runs are handed back instead of started. */
@@ -81,9 +83,12 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
       return 'paused';
     }
     const resume = await latestCheckpoint(deps.db, run.id);
+    // A mid-epoch checkpoint (batch set) is inside its epoch: the epochs before it are the ones that finished.
+    const resumeBatch = resume?.batch ?? undefined;
+    const finishedEpoch = resume ? (resumeBatch === undefined ? resume.epoch : resume.epoch - 1) : 0;
     const previousWorker = run.status === 'running' && run.workerId && run.workerId !== deps.workerId ? run.workerId : null;
     const admit = admitUnderRunningLimit(run);
-    if (!(await recorder.start({ backend: deps.backend.backend, workerId: deps.workerId, resumeEpoch: resume?.epoch ?? 0, admit }).catch(deferAtRunningLimit(job, token)))) return 'skipped: no longer active';
+    if (!(await recorder.start({ backend: deps.backend.backend, workerId: deps.workerId, resumeEpoch: finishedEpoch, admit }).catch(deferAtRunningLimit(job, token)))) return 'skipped: no longer active';
     await deps.rebalance?.(run.teamId).catch(() => undefined);
 
     const dataset = await deps.db.dataset.findUnique({ where: { id: run.datasetId } });
@@ -103,12 +108,14 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
       throw new UnrecoverableError('base model unavailable');
     }
     const takeover = previousWorker ? ` (worker ${previousWorker} stopped without finishing it)` : '';
-    if (resume) await recorder.log('info', `resumed from the checkpoint of epoch ${resume.epoch} on worker ${deps.workerId}${takeover}`);
+    if (resume) await recorder.log('info', `resumed from the checkpoint of ${checkpointLabel(resume.epoch, resumeBatch)} on worker ${deps.workerId}${takeover}`);
     else if (previousWorker) await recorder.log('info', `restarted from the first epoch on worker ${deps.workerId}${takeover}`);
 
-    let lastCheckpoint = resume?.epoch ?? 0;
+    let lastCheckpoint = resume ? checkpointLabel(resume.epoch, resumeBatch) : 'epoch 0';
+    /** The epoch of the last end-of-epoch checkpoint: what a stop message says the run got through. */
+    let lastEpochDone = finishedEpoch;
     const handBack = async (): Promise<never> => {
-      await recorder.requeue(`worker ${deps.workerId} is shutting down; the run goes back to the queue and continues from the checkpoint of epoch ${lastCheckpoint}`);
+      await recorder.requeue(`worker ${deps.workerId} is shutting down; the run goes back to the queue and continues from the checkpoint of ${lastCheckpoint}`);
       return requeueJob(job, token);
     };
 
@@ -125,7 +132,8 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
           dataset: { dir: deps.storage.datasetDir(dataset.id), ...datasetInfoOf(dataset) },
           ...extraDatasets,
           runDir,
-          ...(resume ? { resumeFrom: { checkpointDir: resume.path, epoch: resume.epoch } } : {}),
+          ...(resume ? { resumeFrom: { checkpointDir: resume.path, epoch: resume.epoch, ...(resumeBatch !== undefined && { batch: resumeBatch }) } } : {}),
+          ...(deps.checkpointIntervalS ? { checkpointEveryMs: deps.checkpointIntervalS * 1000 } : {}),
           ...(base ? { baseModelDir: base.dir } : {}),
         },
         async (msg) => {
@@ -136,15 +144,19 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
               await recorder.epoch({ epoch: msg.epoch, metrics: msg.metrics, durationMs: msg.durationMs, samplesPerSec: msg.samplesPerSec, learningRate: msg.learningRate });
               // Progress is a nicety: a job whose key vanished (Redis flushed) keeps training.
               return void (await job.updateProgress({ epoch: msg.epoch }).catch(() => undefined));
-            case 'checkpoint':
-              lastCheckpoint = msg.epoch;
-              await recorder.checkpoint({ epoch: msg.epoch, path: msg.dir, sizeBytes: msg.sizeBytes, metrics: msg.metrics });
+            case 'checkpoint': {
+              lastCheckpoint = checkpointLabel(msg.epoch, msg.batch);
+              if (msg.batch === undefined) lastEpochDone = msg.epoch;
+              await removeCheckpointDirs(deps.storage, await recorder.checkpoint({ epoch: msg.epoch, batch: msg.batch, path: msg.dir, sizeBytes: msg.sizeBytes, metrics: msg.metrics }));
+              // modelCheckpoint.keep counts end-of-epoch checkpoints only.
+              if (msg.batch !== undefined) return;
               return applyCheckpointRetention({ storage: deps.storage, recorder }, (run.spec as unknown as RunSpec).callbacks?.modelCheckpoint?.keep);
+            }
             case 'log':
               return recorder.log(msg.level, msg.message);
             case 'done':
               if (msg.status === 'completed') return recorder.complete(msg.stopReason, msg);
-              if (entry.stop === 'pause') return recorder.pause(`paused by user after epoch ${lastCheckpoint}`);
+              if (entry.stop === 'pause') return recorder.pause(`paused by user after epoch ${lastEpochDone}`);
               if (entry.stop === 'handoff') return void (handedBack = true);
               return recorder.finish('canceled', msg.stopReason);
             case 'failed':
@@ -160,18 +172,18 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
       // The trainer died: killed because the worker is stopping, or on its own (out of memory...).
       if (entry.stop === 'handoff') return await handBack();
       if (entry.stop === 'pause') {
-        await recorder.pause(`paused by user after epoch ${lastCheckpoint}`);
+        await recorder.pause(`paused by user after epoch ${lastEpochDone}`);
         return 'paused';
       }
       if (entry.stop === 'cancel') {
-        await recorder.finish('canceled', `canceled by user after epoch ${lastCheckpoint}`);
+        await recorder.finish('canceled', `canceled by user after epoch ${lastEpochDone}`);
         return 'canceled';
       }
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         await recorder.fail({ code: 'TRAINER_CRASHED', message: `${err.message}; gave up after ${job.attemptsMade + 1} attempts` });
         throw new UnrecoverableError(err.message);
       }
-      await recorder.log('warn', `${err.message}; retrying from the checkpoint of epoch ${lastCheckpoint}`);
+      await recorder.log('warn', `${err.message}; retrying from the checkpoint of ${lastCheckpoint}`);
       throw err;
     } finally {
       deps.active.delete(run.id);
@@ -179,6 +191,11 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
       await deps.rebalance?.(run.teamId).catch(() => undefined);
     }
   }
+}
+
+/** "epoch 3" for an end-of-epoch checkpoint, "epoch 3, batch 120" for a mid-epoch one. */
+function checkpointLabel(epoch: number, batch: number | undefined): string {
+  return batch === undefined ? `epoch ${epoch}` : `epoch ${epoch}, batch ${batch}`;
 }
 
 /** Straight back to wait, not via a lock expiry and a stalled check: another worker takes it now. */

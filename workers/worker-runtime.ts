@@ -110,7 +110,7 @@ export async function startWorker(config: AppConfig, log: Logger, options: Start
   const worker = new Worker(
     QueueName.train,
     // `rebalance` uses `queue`, declared below, before any job can be taken.
-    createTrainProcessor({ db, redis, redisPrefix: config.redisPrefix, storage, pool, leases, workerId, backend, active, shuttingDown: () => shuttingDown, rebalance: (teamId) => rebalanceTeamQueue({ db, queue }, teamId) }),
+    createTrainProcessor({ db, redis, redisPrefix: config.redisPrefix, storage, pool, leases, workerId, backend, checkpointIntervalS: config.worker.checkpointIntervalS, active, shuttingDown: () => shuttingDown, rebalance: (teamId) => rebalanceTeamQueue({ db, queue }, teamId) }),
     {
       connection: bullConnection,
       prefix: bullPrefix(config.redisPrefix),

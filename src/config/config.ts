@@ -37,6 +37,12 @@ const envSchema = z.object({
   WORKER_MAX_STALLS: z.coerce.number().int().min(1).default(100),
   /** On SIGTERM, how long a worker waits for its runs to stop at a batch boundary before it kills their trainers. */
   WORKER_SHUTDOWN_GRACE_S: z.coerce.number().int().min(1).default(30),
+  /**
+   * Seconds an epoch may train since it began or since its last mid-epoch checkpoint before the
+   * trainer writes a mid-epoch checkpoint (after the current batch), so a crash loses at most
+   * about this much of a long epoch; 0 turns mid-epoch checkpoints off. Fractions allowed.
+   */
+  CHECKPOINT_INTERVAL_S: z.coerce.number().min(0).default(300),
   /** Seconds between reconciliations of PostgreSQL's queued/running runs with the queue (also run at worker start); 0 turns it off. */
   RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(30),
   /** Seconds between WebSocket pings; a subscriber that has not answered the previous one is dropped. Below proxies' idle timeouts. */
@@ -86,6 +92,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       maxStalls: env.WORKER_MAX_STALLS,
       shutdownGraceS: env.WORKER_SHUTDOWN_GRACE_S,
       reconcileIntervalS: env.RECONCILE_INTERVAL_S,
+      checkpointIntervalS: env.CHECKPOINT_INTERVAL_S,
     },
     logLevel: env.LOG_LEVEL,
   };

@@ -19,7 +19,8 @@ export interface RunEventMap {
     samplesPerSec: number;
     learningRate?: number;
   };
-  checkpoint: { checkpointId: string; epoch: number; sizeBytes: number; metrics: Record<string, number> };
+  /** `batch`: null for an end-of-epoch checkpoint, else the batches done in `epoch` (in progress). */
+  checkpoint: { checkpointId: string; epoch: number; batch: number | null; sizeBytes: number; metrics: Record<string, number> };
   log: { level: 'info' | 'warn' | 'error'; message: string };
 }
 

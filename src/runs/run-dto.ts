@@ -44,5 +44,5 @@ export function toEpochDto(row: EpochMetric) {
 }
 
 export function toCheckpointDto(row: Checkpoint) {
-  return { id: row.id, epoch: row.epoch, metrics: row.metrics, sizeBytes: row.sizeBytes, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, epoch: row.epoch, batch: row.batch, metrics: row.metrics, sizeBytes: row.sizeBytes, createdAt: row.createdAt.toISOString() };
 }

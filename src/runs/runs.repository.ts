@@ -54,12 +54,21 @@ export function deleteEpochsAfter(db: DbTx, runId: string, epoch: number) {
   return db.epochMetric.deleteMany({ where: { runId, epoch: { gt: epoch } } });
 }
 
-export function listCheckpoints(db: DbTx, runId: string) {
-  return db.checkpoint.findMany({ where: { runId }, orderBy: [{ epoch: 'asc' }, { createdAt: 'asc' }] });
+/**
+ * In training order: by epoch, a mid-epoch checkpoint (batch set) before the end-of-epoch one
+ * of the same epoch (batch null), which comes after every batch.
+ */
+export function listCheckpoints(db: DbTx, runId: string, kind: 'all' | 'epoch-end' | 'mid-epoch' = 'all') {
+  const batch = kind === 'epoch-end' ? { batch: null } : kind === 'mid-epoch' ? { batch: { not: null } } : {};
+  return db.checkpoint.findMany({
+    where: { runId, ...batch },
+    orderBy: [{ epoch: 'asc' }, { batch: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
+  });
 }
 
+/** The checkpoint a resumed run continues from: the furthest into training, mid-epoch or not. */
 export function latestCheckpoint(db: DbTx, runId: string) {
-  return db.checkpoint.findFirst({ where: { runId }, orderBy: [{ epoch: 'desc' }, { createdAt: 'desc' }] });
+  return db.checkpoint.findFirst({ where: { runId }, orderBy: [{ epoch: 'desc' }, { batch: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }] });
 }
 
 export function createCheckpoint(db: DbTx, data: Prisma.CheckpointUncheckedCreateInput) {

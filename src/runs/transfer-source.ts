@@ -31,8 +31,10 @@ export async function resolveTransferSource(db: DbTx, storage: Storage, teamId: 
     if (!(await hasModel(dir))) throw new AppError('NO_MODEL', `run ${run.id} has no trained model to start from (it is ${run.status}); use one of its checkpoints`, { path: ['transfer', 'runId'], status: run.status });
     return { dir, baseModelId: null };
   }
-  const checkpoint = await db.checkpoint.findFirst({ where: { id: transfer.checkpointId, run: { teamId } }, select: { path: true } });
+  const checkpoint = await db.checkpoint.findFirst({ where: { id: transfer.checkpointId, run: { teamId } }, select: { path: true, batch: true } });
   if (!checkpoint) throw new AppError('NOT_FOUND', 'checkpoint not found', { path: ['transfer', 'checkpointId'] });
+  // A mid-epoch checkpoint goes as soon as its run writes the next checkpoint: no base to build on.
+  if (checkpoint.batch !== null) throw new AppError('NO_MODEL', 'a mid-epoch checkpoint only serves resuming its run and is replaced by the next one; use an end-of-epoch checkpoint', { path: ['transfer', 'checkpointId'] });
   if (!(await hasModel(checkpoint.path))) throw new AppError('NO_MODEL', 'the checkpoint\'s files are gone', { path: ['transfer', 'checkpointId'] });
   return { dir: checkpoint.path, baseModelId: null };
 }

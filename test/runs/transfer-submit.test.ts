@@ -100,4 +100,18 @@ describe('POST /v1/runs with transfer: checked before queueing', () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'NO_MODEL', details: { path: ['transfer', 'runId'] } });
   });
+
+  it('refuses a mid-epoch checkpoint as the base (it only serves resuming and is replaced by the next one) with 409 NO_MODEL', async () => {
+    const queued = await submit({});
+    expect(queued.status).toBe(201);
+    const checkpoint = await t.app.db.checkpoint.create({
+      data: { runId: queued.body.id, epoch: 1, batch: 3, metrics: { loss: 1 }, sizeBytes: 1, path: t.app.storage.runDir(queued.body.id) },
+    });
+    const before = await t.app.db.run.count({ where: { teamId: team.id } });
+    const res = await submit({ modelId: undefined, checkpointId: checkpoint.id });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'NO_MODEL', details: { path: ['transfer', 'checkpointId'] } });
+    expect(res.body.error.message).toContain('mid-epoch checkpoint');
+    expect(await t.app.db.run.count({ where: { teamId: team.id } })).toBe(before);
+  });
 });

@@ -15,6 +15,20 @@ export const OPTIMIZER_BIN = 'optimizer.bin';
 interface OptimizerFile {
   className: string;
   weightSpecs: tf.io.WeightsManifestEntry[];
+  /** Adam's and Adamax's running powers of beta1/beta2 (see {@link accumulatedBetas}). */
+  accumulated?: Record<string, number>;
+}
+
+/**
+ * Adam keeps beta1^t and beta2^t as variables multiplied by beta once per step, but its
+ * setWeights recomputes them as pow(beta, t + 1), which differs in the last float32 bits:
+ * a resumed run would drift from an uninterrupted one by ~1e-7. Saving the variables'
+ * values and assigning them back keeps resuming bit-exact.
+ */
+const ACCUMULATED = ['accBeta1', 'accBeta2'] as const;
+function accumulatedBetas(optimizer: tf.Optimizer): Partial<Record<(typeof ACCUMULATED)[number], tf.Variable>> {
+  const o = optimizer as unknown as Record<string, unknown>;
+  return Object.fromEntries(ACCUMULATED.filter((k) => o[k] instanceof tf.Variable).map((k) => [k, o[k] as tf.Variable]));
 }
 
 /**
@@ -34,7 +48,8 @@ export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string): 
   const weights = await optimizer.getWeights();
   try {
     const { data, specs } = await tf.io.encodeWeights(weights);
-    const file: OptimizerFile = { className: optimizer.getClassName(), weightSpecs: specs };
+    const accumulated = Object.fromEntries(Object.entries(accumulatedBetas(optimizer)).map(([k, v]) => [k, v.dataSync()[0]]));
+    const file: OptimizerFile = { className: optimizer.getClassName(), weightSpecs: specs, accumulated };
     await writeFile(path.join(dir, OPTIMIZER_BIN), new Uint8Array(data));
     await writeFile(path.join(dir, OPTIMIZER_JSON), JSON.stringify(file));
   } finally {
@@ -58,6 +73,11 @@ export async function loadOptimizerState(optimizer: tf.Optimizer, dir: string): 
   const named = file.weightSpecs.map((spec) => ({ name: spec.name, tensor: map[spec.name] }));
   try {
     await optimizer.setWeights(named);
+    // After setWeights, which overwrites them (older checkpoints lack the field: tfjs's values stay).
+    for (const [name, variable] of Object.entries(accumulatedBetas(optimizer))) {
+      const value = file.accumulated?.[name];
+      if (value !== undefined) variable.assign(tf.scalar(value));
+    }
   } finally {
     // setWeights copies the values into new variables.
     tf.dispose(Object.values(map));

@@ -11,6 +11,7 @@ import { loadCheckpointModel, loadOptimizerState, saveCheckpoint } from './check
 import { TrainingCallbacks } from './callbacks/training-callbacks.ts';
 import { fmt } from './callbacks/monitor.ts';
 import { DatasetUnreadableError, loadDataset, type BatchSource } from './data-loader.ts';
+import { loadEpochProgress, saveEpochProgress, type EpochProgress } from './epoch-progress.ts';
 import { withAugmentation } from './augment-batch.ts';
 import { TransferPhases } from './transfer-phases.ts';
 import { buildTransferModel } from '../../src/model/build-transfer-model.ts';
@@ -35,7 +36,9 @@ class RunFailure extends Error {
   }
 }
 
-export const checkpointDirOf = (runDir: string, epoch: number) => path.join(runDir, 'checkpoints', `epoch-${epoch}`);
+/** `batch` (mid-epoch checkpoints): batches of `epoch` done, in the name so each is its own directory. */
+export const checkpointDirOf = (runDir: string, epoch: number, batch?: number) =>
+  path.join(runDir, 'checkpoints', batch === undefined ? `epoch-${epoch}` : `epoch-${epoch}-batch-${batch}`);
 export const modelDirOf = (runDir: string) => path.join(runDir, 'model');
 
 /**
@@ -54,7 +57,17 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
     const { dataset } = job;
     checkLossForTask(spec.compile.loss, dataset.task);
 
-    const startEpoch = job.resumeFrom ? job.resumeFrom.epoch + 1 : 1;
+    // A mid-epoch checkpoint (batch set) resumes inside its epoch; an end-of-epoch one after it.
+    const midEpoch = job.resumeFrom?.batch !== undefined;
+    const startEpoch = job.resumeFrom ? job.resumeFrom.epoch + (midEpoch ? 0 : 1) : 1;
+    const resumeAt: EpochProgress | undefined = midEpoch
+      ? await loadEpochProgress(job.resumeFrom!.checkpointDir).catch((err: Error) => {
+          throw new RunFailure('CHECKPOINT_UNREADABLE', `cannot read the progress of the mid-epoch checkpoint: ${err.message}`);
+        })
+      : undefined;
+    if (resumeAt && (resumeAt.epoch !== job.resumeFrom!.epoch || resumeAt.batch !== job.resumeFrom!.batch)) {
+      throw new RunFailure('CHECKPOINT_UNREADABLE', `the mid-epoch checkpoint holds epoch ${resumeAt.epoch}, batch ${resumeAt.batch}, not epoch ${job.resumeFrom!.epoch}, batch ${job.resumeFrom!.batch}`);
+    }
     model = job.resumeFrom
       ? await loadCheckpointModel(job.resumeFrom.checkpointDir).catch((err: Error) => {
           throw new RunFailure('CHECKPOINT_UNREADABLE', `cannot load the checkpoint of epoch ${job.resumeFrom!.epoch}: ${err.message}`);
@@ -69,11 +82,13 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
     let opt = compileModel(model, phases ? phases.compileSpec(spec.compile, startPhase) : spec.compile);
     optimizer = opt;
     // A checkpoint from an earlier phase holds the state of an optimizer over other weights: start this phase afresh.
+    // (A mid-epoch checkpoint's epoch is the one it resumes in, so its optimizer is always this phase's.)
     if (job.resumeFrom && (!phases || phases.phaseOf(job.resumeFrom.epoch) === startPhase)) {
       await loadOptimizerState(opt, job.resumeFrom.checkpointDir).catch((err: Error) => {
         throw new RunFailure('CHECKPOINT_UNREADABLE', `cannot restore the optimizer state: ${err.message}`);
       });
-      io.send({ type: 'log', runId, level: 'info', message: `resumed after epoch ${job.resumeFrom.epoch}; optimizer at iteration ${opt.iterations}` });
+      const where = resumeAt ? `in epoch ${resumeAt.epoch} after batch ${resumeAt.batch}` : `after epoch ${job.resumeFrom.epoch}`;
+      io.send({ type: 'log', runId, level: 'info', message: `resumed ${where}; optimizer at iteration ${opt.iterations}` });
     }
 
     const hasValidation = spec.fit.validationSplit > 0 || Boolean(job.validationDataset);
@@ -136,6 +151,22 @@ export async function runTraining(job: TrainJob, io: RunIo): Promise<void> {
           startEpoch,
           totalEpochs: spec.fit.epochs,
           shouldStop: io.shouldStop,
+          resumeAt,
+          midEpochCheckpoint: job.checkpointEveryMs
+            ? {
+                everyMs: job.checkpointEveryMs,
+                save: async (progress) => {
+                  const dir = checkpointDirOf(job.runDir, progress.epoch, progress.batch);
+                  const sizeBytes = await saveCheckpoint(trained, dir, opt, async (tmp) => {
+                    if (cb.active) await cb.save(tmp, opt);
+                    await saveEpochProgress(tmp, progress);
+                  });
+                  // Running means of the training metrics over the batches done.
+                  const metrics = Object.fromEntries(Object.entries(progress.sums).map(([name, sum]) => [name, sum / Math.max(progress.seen, 1)]));
+                  io.send({ type: 'checkpoint', runId, epoch: progress.epoch, batch: progress.batch, dir, sizeBytes, metrics });
+                },
+              }
+            : undefined,
           onEpochBegin: (epoch) => cb.onEpochBegin(epoch, opt),
           onEpochEnd: async (result) => {
             io.send({ type: 'epoch', runId, ...result });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { disposeBatch, type Batch, type BatchSource } from './data-loader.ts';
+import type { EpochProgress } from './epoch-progress.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { learningRateOf } from './learning-rate.ts';
 import { trainStep } from './train-step.ts';
@@ -33,6 +34,18 @@ export interface TrainLoopOptions {
    * starts; `{ stop }` ends training after this epoch (early stopping).
    */
   onEpochEnd: (result: EpochResult) => Promise<void | { stop: string }>;
+  /**
+   * A mid-epoch checkpoint to continue from: epoch `resumeAt.epoch` skips its first
+   * `resumeAt.batch` batches (same seeded order, so the same samples) and starts its sums
+   * from the saved ones, so its metrics equal an uninterrupted epoch's.
+   */
+  resumeAt?: EpochProgress;
+  /**
+   * Mid-epoch checkpoints: before training a batch, once the epoch has trained `everyMs` since it
+   * began or since its last mid-epoch checkpoint, `save` is awaited with the progress so far.
+   * Never after an epoch's last batch: the end-of-epoch checkpoint follows then.
+   */
+  midEpochCheckpoint?: { everyMs: number; save: (progress: EpochProgress) => Promise<void> };
 }
 
 export type TrainOutcome =
@@ -54,13 +67,33 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainOutcome
   let lastEpoch = options.startEpoch - 1;
   for (let epoch = options.startEpoch; epoch <= options.totalEpochs; epoch++) {
     options.onEpochBegin?.(epoch);
-    const started = performance.now();
-    const sums = new Array<number>(names.length).fill(0);
-    let seen = 0;
+    const resume = options.resumeAt?.epoch === epoch ? options.resumeAt : null;
+    // A resumed epoch counts the training time of the batches done before the checkpoint.
+    const started = performance.now() - (resume?.trainMs ?? 0);
+    const sums = names.map((name) => resume?.sums[name] ?? 0);
+    let seen = resume?.seen ?? 0;
     let batchIndex = 0;
+    let sinceCheckpoint = performance.now();
+    const mid = options.midEpochCheckpoint && options.midEpochCheckpoint.everyMs > 0 ? options.midEpochCheckpoint : null;
     for (const batch of loader.trainBatches(epoch)) {
       let values: number[];
       try {
+        // Batches done before a mid-epoch checkpoint: drawn (augmentation draws stay in step) but not trained.
+        if (resume && batchIndex < resume.batch) {
+          batchIndex++;
+          continue;
+        }
+        // Here a batch is still to come, so the checkpoint is truly mid-epoch.
+        if (mid && batchIndex > (resume?.batch ?? 0) && performance.now() - sinceCheckpoint >= mid.everyMs) {
+          await mid.save({
+            epoch,
+            batch: batchIndex,
+            seen,
+            sums: Object.fromEntries(names.map((name, i) => [name, sums[i]])),
+            trainMs: performance.now() - started,
+          });
+          sinceCheckpoint = performance.now();
+        }
         values = await trainStep(model, batch.xs, batch.ys, batch.sampleWeights);
       } finally {
         disposeBatch(batch);

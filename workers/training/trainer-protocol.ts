@@ -11,7 +11,8 @@ import type { ConfusionMatrix } from './evaluate-model.ts';
  * tfjs-node | engine | cpu. The child answers `ready` once its backend is loaded (or `failed` with
  * code BACKEND_UNAVAILABLE and exits when a forced backend does not load). Then, one run at
  * a time: the parent sends `train`; the child answers `started`, then per epoch `epoch`
- * and (unless the run's modelCheckpoint policy skips the epoch) `checkpoint`, any number of
+ * and (unless the run's modelCheckpoint policy skips the epoch) `checkpoint`, during a long
+ * epoch a mid-epoch `checkpoint` (with `batch`) every `checkpointEveryMs`, any number of
  * `log`, and finally exactly one `done` or `failed`.
  * `cancel` stops the run at the next batch (`done` with status canceled; the checkpoints
  * of finished epochs stay). The child then waits for the next `train`.
@@ -39,10 +40,21 @@ export interface TrainJob {
   validationDataset?: TrainDataset;
   /** A separate dataset evaluated once at the end (fit.testDatasetId), used whole. */
   testDataset?: TrainDataset;
-  /** Checkpoints go to `${runDir}/checkpoints/epoch-<N>/`, the final model to `${runDir}/model/`. */
+  /** Checkpoints go to `${runDir}/checkpoints/epoch-<N>/` (mid-epoch: `epoch-<N>-batch-<B>/`), the final model to `${runDir}/model/`. */
   runDir: string;
-  /** Continue a run from the checkpoint of a finished epoch: epochs epoch+1..spec.fit.epochs remain. */
-  resumeFrom?: { checkpointDir: string; epoch: number };
+  /**
+   * Continue a run from a checkpoint. Without `batch` (end-of-epoch checkpoint): epoch `epoch`
+   * finished, epochs epoch+1..spec.fit.epochs remain. With `batch` (mid-epoch checkpoint):
+   * epoch `epoch` was in progress with `batch` batches done; it resumes after them (same seeded
+   * order) from the running sums saved in the checkpoint, then the later epochs run.
+   */
+  resumeFrom?: { checkpointDir: string; epoch: number; batch?: number };
+  /**
+   * Write a mid-epoch checkpoint (`checkpoints/epoch-<N>-batch-<B>/`) after the batch during
+   * which an epoch has trained this long since it began or since its last mid-epoch
+   * checkpoint (CHECKPOINT_INTERVAL_S); absent or 0: only end-of-epoch checkpoints.
+   */
+  checkpointEveryMs?: number;
   /** A transfer run's base model (model.json + weights), resolved by the worker from spec.transfer. */
   baseModelDir?: string;
 }
@@ -76,7 +88,17 @@ export type ChildMessage =
       samplesPerSec: number;
       learningRate?: number;
     }
-  | { type: 'checkpoint'; runId: string; epoch: number; dir: string; sizeBytes: number; metrics: Record<string, number> }
+  | {
+      type: 'checkpoint';
+      runId: string;
+      /** End of epoch: the epoch finished. Mid-epoch: the epoch in progress. */
+      epoch: number;
+      /** Mid-epoch checkpoints only: batches of `epoch` done (the metrics are their running means). */
+      batch?: number;
+      dir: string;
+      sizeBytes: number;
+      metrics: Record<string, number>;
+    }
   | { type: 'log'; runId?: string; level: 'info' | 'warn' | 'error'; message: string }
   | {
       type: 'done';
