@@ -25,6 +25,7 @@ export const errorStatus = {
   RUN_NOT_FINISHED: 409,
   NO_MODEL: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UPGRADE_REQUIRED: 426,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   /** A team limit (queued runs, stored bytes) set with the admin CLI is reached. */

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { buildTestApp, createTeam, type TestApp } from '../helper.ts';
@@ -108,6 +109,17 @@ describe('WS /v1/runs/:id/events and /v1/events', () => {
     }
     expect(await refusedUpgrade(url, bob.auth)).toMatchObject({ statusCode: 404, body: { error: { code: 'NOT_FOUND' } } });
     expect(await refusedUpgrade(wsUrl(t.app, '/v1/runs/no-such-run/events'), alice.auth)).toMatchObject({ statusCode: 404 });
+  });
+
+  it('answers a plain GET that passes the checks with 426 UPGRADE_REQUIRED, and checks it like an upgrade', async () => {
+    const runId = await createRun(worker.db, alice.id);
+    for (const path of [`/v1/runs/${runId}/events`, '/v1/events']) {
+      const res = await request(t.app.server).get(path).set(alice.auth);
+      expect(res.status, path).toBe(426);
+      expect(res.body.error.code).toBe('UPGRADE_REQUIRED');
+    }
+    expect((await request(t.app.server).get(`/v1/runs/${runId}/events`)).status).toBe(401);
+    expect((await request(t.app.server).get(`/v1/runs/${runId}/events`).set(bob.auth)).status).toBe(404);
   });
 
   it("streams every run of the team on /v1/events, and never another team's", async () => {

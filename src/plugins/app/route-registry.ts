@@ -23,7 +23,9 @@ export default fp(
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) {
         if (method === 'HEAD') continue;
-        routes.push({ method, url: route.url, websocket: Boolean((route as { websocket?: boolean }).websocket) });
+        // @fastify/websocket routes: `websocket: true`, or a `wsHandler` beside a plain `handler`.
+        const ws = route as { websocket?: boolean; wsHandler?: unknown };
+        routes.push({ method, url: route.url, websocket: Boolean(ws.websocket || ws.wsHandler) });
       }
     });
   },

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../errors/app-error.ts';
+import { AppError, notFound } from '../../errors/app-error.ts';
 import { findTeamRunEventSeq } from '../../events/run-events.repository.ts';
 import { streamRunEvents, streamTeamEvents, type EventStreamContext } from '../../events/event-streams.ts';
 import { keepAlive } from '../../events/socket-flow.ts';
@@ -37,19 +37,23 @@ export default async function eventRoutes(app: FastifyInstance, opts: EventRoute
     return { hub: app.events.hub, db: app.db, socket, teamId: request.team.id, maxBufferedBytes, log: request.log };
   };
 
-  r.get(
-    '/runs/:id/events',
-    {
-      websocket: true,
-      schema: { params: runParams, querystring: runQuery },
-      preHandler: async (request) => {
-        // A malformed id (a NUL byte would fail the query) is as unknown as another team's.
-        const seq = isUuid(request.params.id) ? await findTeamRunEventSeq(app.db, { runId: request.params.id, teamId: request.team.id }) : null;
-        if (seq === null) throw notFound('run');
-      },
+  r.route({
+    method: 'GET',
+    url: '/runs/:id/events',
+    schema: { params: runParams, querystring: runQuery },
+    preHandler: async (request) => {
+      // A malformed id (a NUL byte would fail the query) is as unknown as another team's.
+      const seq = isUuid(request.params.id) ? await findTeamRunEventSeq(app.db, { runId: request.params.id, teamId: request.team.id }) : null;
+      if (seq === null) throw notFound('run');
     },
-    async (socket, request) => streamRunEvents(open(socket, request), request.params.id, request.query.since),
-  );
+    handler: upgradeRequired,
+    wsHandler: async (socket, request) => streamRunEvents(open(socket, request), request.params.id, request.query.since),
+  });
 
-  r.get('/events', { websocket: true }, async (socket, request) => streamTeamEvents(open(socket, request)));
+  r.route({ method: 'GET', url: '/events', handler: upgradeRequired, wsHandler: async (socket, request) => streamTeamEvents(open(socket, request)) });
+}
+
+/** A plain GET (no `Upgrade: websocket`) that passed auth and the checks: say what it takes. */
+async function upgradeRequired(): Promise<never> {
+  throw new AppError('UPGRADE_REQUIRED', 'This is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)');
 }
