@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENGINE_BACKEND } from '../../src/engine/engine-backend.ts';
 import { buildModel } from '../../src/model/build-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
 import type { ModelSpec } from '../../src/model/layer-spec.schema.ts';
 import { randomValues, useEngine } from './backend-parity.ts';
+import { seededRandom } from '../../workers/training/seeded-random.ts';
 
 /**
  * The reference CNN's layer stack (conv, pool, conv, pool, dense, dropout, softmax) on 12×12
@@ -29,6 +30,10 @@ const STEPS = 6;
 
 async function lossCurve(backend: string): Promise<{ losses: number[]; tensorsBefore: number; tensorsAfter: number; weights: Float32Array }> {
   await tf.setBackend(backend);
+  // Dropout is not seeded (a seeded tfjs Dropout repeats its mask); it draws each mask from a
+  // generator seeded by Math.random. Replaying one Math.random sequence per curve gives both
+  // backends the same masks, step by step, so their losses must match.
+  const random = vi.spyOn(Math, 'random').mockImplementation(seededRandom(9));
   const model = buildModel(SPEC, { inputShape: [12, 12, 1], targetShape: [1], numClasses: 4, task: 'classification', loss: 'categoricalCrossentropy', seed: 3 });
   const optimizer = compileModel(model, { optimizer: { type: 'adam', learningRate: 0.01 }, loss: 'categoricalCrossentropy' });
   const xs = tf.tensor4d(randomValues(BATCH * 144, 1), [BATCH, 12, 12, 1]);
@@ -42,6 +47,7 @@ async function lossCurve(backend: string): Promise<{ losses: number[]; tensorsBe
   tf.dispose([xs, ys]);
   model.dispose();
   optimizer.dispose();
+  random.mockRestore();
   return { losses, tensorsBefore, tensorsAfter, weights };
 }
 
