@@ -69,4 +69,35 @@ describe('crash resume', () => {
     const predict = await request(t.app.server).post(`/v1/runs/${runId}/predict`).set(team.auth).send({ instances: [[1, 2, 3]] });
     expect(predict.status).toBe(200);
   });
+
+  it('resumes inside an epoch from its mid-epoch checkpoint after a SIGKILL, recording each epoch once', async () => {
+    // Only this test's workers may take its run.
+    await Promise.all(procs.splice(0).map(stopProcess));
+    const datasetId = await uploadRegression(t.app.server, team.auth, 2000);
+    const runId = await submitRun(t.app.server, team.auth, slowRunSpec(datasetId, 2));
+
+    // A checkpoint every 50 ms of training: several inside each 500-batch epoch.
+    const first = await startWorkerProcess(t.config, { CHECKPOINT_INTERVAL_S: '0.05' });
+    procs.push(first);
+    await waitFor('a mid-epoch checkpoint of epoch 1', async () => t.app.db.checkpoint.findFirst({ where: { runId, epoch: 1, batch: { not: null } } }));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(await t.app.db.epochMetric.count({ where: { runId } })).toBe(0);
+    const atCrash = await t.app.db.checkpoint.findFirstOrThrow({ where: { runId }, orderBy: [{ epoch: 'desc' }, { createdAt: 'desc' }] });
+    expect(atCrash).toMatchObject({ epoch: 1, batch: expect.any(Number) });
+
+    const second = await startWorkerProcess(t.config);
+    procs.push(second);
+    const done = await waitFor('the run to finish on the second worker', async () => {
+      const run = await t.app.db.run.findUniqueOrThrow({ where: { id: runId } });
+      return ['completed', 'failed', 'canceled'].includes(run.status) ? run : null;
+    });
+    expect(done, second.output()).toMatchObject({ status: 'completed', currentEpoch: 2 });
+
+    const events = await t.app.db.runEvent.findMany({ where: { runId }, orderBy: { seq: 'asc' } });
+    const messages = events.filter((e) => e.type === 'log').map((e) => String((e.data as { message: string }).message));
+    expect(messages.find((m) => m.startsWith('resumed from the checkpoint'))).toContain(`epoch 1, batch ${atCrash.batch}`);
+    const metrics = await request(t.app.server).get(`/v1/runs/${runId}/metrics`).set(team.auth);
+    expect(metrics.body.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+  });
 });
