@@ -2,13 +2,14 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../workers/training/seeded-random.ts';
 import { createTeam } from '../helper.ts';
 import { collectUntilFinished, startStack, type Stack } from './harness.ts';
 
 /** `n` rows x1,x2,label: "above" when x1 > x2. Deterministic. */
 function pointsCsv(n: number, seed: number, extraColumn = false) {
-  let s = seed;
-  const rand = () => Math.round((((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 20 - 10) * 100) / 100;
+  const next = seededRandom(seed);
+  const rand = () => Math.round((next() * 20 - 10) * 100) / 100;
   const rows = [extraColumn ? 'x1,x2,x3,label' : 'x1,x2,label'];
   for (let i = 0; i < n; i++) {
     const [a, b] = [rand(), rand()];

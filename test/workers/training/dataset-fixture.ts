@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FEATURES_FILE, TARGETS_FILE } from '../../../src/datasets/dataset-files.ts';
 import type { TrainJob } from '../../../workers/training/trainer-protocol.ts';
+import { seededRandom } from '../../../workers/training/seeded-random.ts';
 
 const created: string[] = [];
 
@@ -26,13 +27,20 @@ export async function writeDataset(features: Float32Array, targets: Float32Array
   return dir;
 }
 
+/** `n` points in [-1, 1)²; class 1 when x0 > x1. */
+export function points(n: number, seed: number) {
+  const rand = seededRandom(seed);
+  const features = Float32Array.from({ length: n * 2 }, () => rand() * 2 - 1);
+  const targets = Float32Array.from({ length: n }, (_, i) => (features[2 * i] > features[2 * i + 1] ? 1 : 0));
+  return { features, targets };
+}
+
 /**
  * `n` 28×28×1 images, faint noise with one bright 6×6 square: class 0 when the square is in
  * the left half, 1 in the right half. Deterministic, and easy for a tiny CNN.
  */
 export function squaresImages(n: number, seed = 7) {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = seededRandom(seed);
   const features = new Float32Array(n * 28 * 28);
   const targets = new Float32Array(n);
   for (let i = 0; i < n; i++) {

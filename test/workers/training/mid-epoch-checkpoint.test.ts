@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildMessage, TrainDataset, TrainJob } from '../../../workers/training/trainer-protocol.ts';
-import { removeTempDirs, tempDir, writeDataset } from './dataset-fixture.ts';
+import { removeTempDirs, tempDir, writeDataset, points } from './dataset-fixture.ts';
 import { TrainerHarness } from './trainer-harness.ts';
 
 /**
@@ -13,15 +13,6 @@ import { TrainerHarness } from './trainer-harness.ts';
  */
 let trainer: TrainerHarness;
 let train: TrainDataset;
-
-/** n points; class 1 when x0 > x1. */
-function points(n: number, seed: number) {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  const features = Float32Array.from({ length: n * 2 }, rand);
-  const targets = Float32Array.from({ length: n }, (_, i) => (features[2 * i] > features[2 * i + 1] ? 1 : 0));
-  return { features, targets };
-}
 
 beforeAll(async () => {
   trainer = new TrainerHarness('cpu');
