@@ -1,5 +1,5 @@
-import type { CompileSpec } from '../src/model/compile-spec.schema.ts';
-import type { ModelSpec } from '../src/model/layer-spec.schema.ts';
+import type { CompileSpec } from '../src/spec/compile-spec.schema.ts';
+import type { ModelSpec } from '../src/spec/layer-spec.schema.ts';
 
 /**
  * The reference CNN of the training-engine issue, as a run spec: the same model a PyTorch

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '../src/model/build-model.ts';
 import { compileModel } from '../src/model/compile-model.ts';
-import { DataLoader } from '../workers/training/data-loader.ts';
-import { selectBackend } from '../workers/training/select-backend.ts';
-import { trainLoop, type EpochResult } from '../workers/training/train-loop.ts';
-import type { TrainerBackend } from '../workers/training/trainer-protocol.ts';
+import { DataLoader } from '../src/training/data-loader.ts';
+import { selectBackend } from '../src/training/select-backend.ts';
+import { trainLoop, type EpochResult } from '../src/training/train-loop.ts';
+import type { Backend } from '../src/training/backends.ts';
 import { loadBenchDataset } from './bench-dataset.ts';
 import { REFERENCE_BATCH_SIZE, REFERENCE_COMPILE, REFERENCE_MODEL } from './reference-cnn.ts';
 
@@ -95,7 +95,7 @@ async function loadBackend(name: string): Promise<string> {
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
     return 'CPU (WebAssembly)';
   }
-  const selected = await selectBackend(name as TrainerBackend);
+  const selected = await selectBackend(name as Backend);
   return selected.device;
 }
 

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { childExecArgv } from '../src/compute/child-exec-argv.ts';
+import { childExecArgv } from '../src/startup/child-exec-argv.ts';
 
 /**
  * `npm run bench:train [-- options]`: trains the reference CNN (bench/reference-cnn.ts) on

@@ -1,8 +1,8 @@
 import type { Db } from '../src/db/prisma-client.ts';
 import type { Run } from '../src/generated/prisma/client.ts';
-import { datasetInfoOf } from '../src/runs/dataset-info.ts';
+import { datasetInfoOf } from '../src/datasets/dataset-info.ts';
 import type { Storage } from '../src/storage/storage.ts';
-import type { TrainDataset } from './training/trainer-protocol.ts';
+import type { TrainDataset } from '../src/training/training-job.ts';
 
 /**
  * The run's separate validation and test datasets (fit.validationDatasetId / testDatasetId),

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { publishRunEvent, type EventPublisherDeps } from '../src/events/event-publisher.ts';
 import { ensureTrainJob } from '../src/jobs/train-queue.ts';
-import { ownedRuns, type RunLeases } from '../src/runs/run-lease.ts';
+import { ownedRuns, type RunLeases } from './run-lease.ts';
 
 export interface ReconcilerDeps extends EventPublisherDeps {
   queue: Queue;

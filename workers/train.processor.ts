@@ -2,18 +2,18 @@ import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../src/db/prisma-client.ts';
 import { trainJobSchema } from '../src/jobs/job-contracts.ts';
-import { datasetInfoOf } from '../src/runs/dataset-info.ts';
+import { datasetInfoOf } from '../src/datasets/dataset-info.ts';
 import { resolveTransferSource } from '../src/runs/transfer-source.ts';
-import type { RunLeases } from '../src/runs/run-lease.ts';
+import type { RunLeases } from './run-lease.ts';
 import { findRun, latestCheckpoint } from '../src/runs/runs.repository.ts';
-import type { RunSpec } from '../src/runs/run-spec.schema.ts';
+import type { RunSpec } from '../src/spec/run-spec.schema.ts';
 import type { Storage } from '../src/storage/storage.ts';
 import { applyCheckpointRetention, removeCheckpointDirs } from './checkpoint-retention.ts';
 import { extraDatasetsOf } from './extra-datasets.ts';
 import { RunRecorder } from './run-recorder.ts';
 import { admitUnderRunningLimit, deferAtRunningLimit } from './running-limit.ts';
-import type { TrainerPool } from './trainer-pool.ts';
-import { TrainerCrashedError, type BackendInfo, type TrainerProcess } from './trainer-process.ts';
+import type { TrainerPool } from './trainer/trainer-pool.ts';
+import { TrainerCrashedError, type BackendInfo, type TrainerProcess } from './trainer/trainer-process.ts';
 
 /** Why a worker stops a run before its last epoch: the user canceled or paused it, or the worker is shutting down. */
 export type StopIntent = 'cancel' | 'pause' | 'handoff';

@@ -8,14 +8,14 @@ import { QueueName } from '../src/jobs/job-contracts.ts';
 import { bullPrefix, trainWorkerTuning } from '../src/jobs/train-queue.ts';
 import { rebalanceTeamQueue } from '../src/jobs/fair-share.ts';
 import { createRedis } from '../src/redis/redis-connection.ts';
-import { RunLeases } from '../src/runs/run-lease.ts';
+import { RunLeases } from './run-lease.ts';
 import { cancelChannel, pauseChannel } from '../src/runs/runs.service.ts';
 import { Storage } from '../src/storage/storage.ts';
 import { heartbeat, removeWorker } from '../src/workers/worker-registry.ts';
 import { reconcileRuns, type ReconcileResult } from './run-reconciler.ts';
 import { createTrainProcessor, type ActiveRun, type StopIntent } from './train.processor.ts';
-import { TrainerPool } from './trainer-pool.ts';
-import type { BackendInfo } from './trainer-process.ts';
+import { TrainerPool } from './trainer/trainer-pool.ts';
+import type { BackendInfo } from './trainer/trainer-process.ts';
 
 export interface RunningWorker {
   workerId: string;

@@ -5,8 +5,8 @@ import { AppError } from '../errors/app-error.ts';
 import { errorStatus, type ErrorCode } from '../errors/error-codes.ts';
 import type { DatasetShape } from '../model/dataset-shape.ts';
 import type { ModelSummary } from '../model/model-summary.ts';
-import type { RunSpec } from '../runs/run-spec.schema.ts';
-import { childExecArgv } from './child-exec-argv.ts';
+import type { RunSpec } from '../spec/run-spec.schema.ts';
+import { childExecArgv } from '../startup/child-exec-argv.ts';
 import type { ModelInspection } from '../model/inspect-model.ts';
 import type { ComputeChildMessage, ComputeErrorBody, ComputeMethod, ComputeMethods, EvaluateRequest, EvaluateResult, PredictRequest, PredictResult } from './compute-protocol.ts';
 

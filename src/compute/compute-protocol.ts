@@ -1,9 +1,9 @@
 import type { Preprocessing } from '../datasets/preprocessing.ts';
 import type { DatasetShape } from '../model/dataset-shape.ts';
 import type { ModelSummary } from '../model/model-summary.ts';
-import type { RunSpec } from '../runs/run-spec.schema.ts';
+import type { RunSpec } from '../spec/run-spec.schema.ts';
 import type { EvaluateRequest } from './evaluate.ts';
-import type { Evaluation as EvaluateResult } from '../../workers/training/evaluate-model.ts';
+import type { Evaluation as EvaluateResult } from '../training/evaluate-model.ts';
 import type { ModelInspection } from '../model/inspect-model.ts';
 
 /**

@@ -2,8 +2,8 @@ import { AppError } from '../errors/app-error.ts';
 import { validateRunSpec } from '../model/validate-spec.ts';
 import { validateTransferRunSpec } from '../model/validate-transfer-spec.ts';
 import { inspectModel } from '../model/inspect-model.ts';
-import { selectBackend } from '../../workers/training/select-backend.ts';
-import type { TrainerBackendChoice } from '../../workers/training/trainer-protocol.ts';
+import { selectBackend } from '../training/select-backend.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../training/backends.ts';
 import type { ComputeChildMessage, ComputeErrorBody, ComputeRequest } from './compute-protocol.ts';
 import { ModelCache } from './model-cache.ts';
 import { evaluate } from './evaluate.ts';
@@ -21,7 +21,7 @@ const send = (msg: ComputeChildMessage) => process.send?.(msg);
 
 process.on('disconnect', () => process.exit());
 
-const selected = await selectBackend(backendArg as TrainerBackendChoice);
+const selected = await selectBackend((BACKEND_CHOICES as readonly string[]).includes(backendArg) ? (backendArg as BackendChoice) : 'cpu');
 
 process.on('message', (request: ComputeRequest) => {
   void handle(request).then(

@@ -1,11 +1,11 @@
 import type { Preprocessing } from '../datasets/preprocessing.ts';
 import { tfjsMetrics } from '../model/compile-model.ts';
-import type { LossName, MetricName } from '../model/compile-spec.schema.ts';
+import type { LossName, MetricName } from '../spec/compile-spec.schema.ts';
 import type { DatasetShape } from '../model/dataset-shape.ts';
 import { loadModelFromDir } from '../model/file-model-io.ts';
 import { targetEncodingFor } from '../model/target-encoding.ts';
-import { loadDataset } from '../../workers/training/data-loader.ts';
-import { evaluateModel, type Evaluation } from '../../workers/training/evaluate-model.ts';
+import { loadDataset } from '../training/data-loader.ts';
+import { evaluateModel, type Evaluation } from '../training/evaluate-model.ts';
 
 export interface EvaluateRequest {
   /** The run's final model (model.json + weights.bin). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKEND_CHOICES } from '../training/backends.ts';
 
 /**
  * Every setting Trainyard reads, validated once at start. No other module reads
@@ -10,7 +11,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   STORAGE_DIR: z.string().min(1).default('./data'),
-  TRAIN_BACKEND: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'engine', 'cpu']).default('auto'),
+  TRAIN_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),

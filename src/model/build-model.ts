@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LossName } from './compile-spec.schema.ts';
+import type { LossName } from '../spec/compile-spec.schema.ts';
 import type { DatasetShape } from './dataset-shape.ts';
-import { INPUT_NAME, type LayerSpec, type LayersModelSpec } from './layer-spec.schema.ts';
+import { INPUT_NAME, type LayerSpec, type LayersModelSpec } from '../spec/layer-spec.schema.ts';
 import { createLayer } from './create-layer.ts';
 import { checkLayerInput, checkMergeInputs, estimateParams } from './check-layer-input.ts';
 import { layerError, modelTooLarge } from './model-error.ts';

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { buildModel, type BuildModelOptions } from './build-model.ts';
 import { buildKerasModel } from './keras-model.ts';
-import { isKerasSpec, isPresetSpec, type RunModelSpec } from './model-spec.schema.ts';
+import { isKerasSpec, isPresetSpec, type RunModelSpec } from '../spec/model-spec.schema.ts';
 import { presetLayers } from './presets/preset-layers.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../errors/app-error.ts';
-import type { LayerRef, TransferSpec } from '../runs/transfer-spec.schema.ts';
+import type { LayerRef, TransferSpec } from '../spec/transfer-spec.schema.ts';
 import type { BuildModelOptions } from './build-model.ts';
 import { checkLayerInput } from './check-layer-input.ts';
 import { createLayer } from './create-layer.ts';

@@ -1,6 +1,6 @@
 import { AppError } from '../errors/app-error.ts';
-import type { CompileSpec } from './compile-spec.schema.ts';
-import { ACCURACY_METRICS } from './compile-spec.schema.ts';
+import type { CompileSpec } from '../spec/compile-spec.schema.ts';
+import { ACCURACY_METRICS } from '../spec/compile-spec.schema.ts';
 import type { DatasetShape } from './dataset-shape.ts';
 import { checkLossForTask } from './target-encoding.ts';
 

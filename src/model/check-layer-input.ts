@@ -1,4 +1,4 @@
-import type { LayerSpec } from './layer-spec.schema.ts';
+import type { LayerSpec } from '../spec/layer-spec.schema.ts';
 import { sizeOf } from './dataset-shape.ts';
 
 /**

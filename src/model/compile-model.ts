@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { ACCURACY_METRICS, type CompileSpec, type LossName, type MetricName, type OptimizerSpec, type OptimizerType } from './compile-spec.schema.ts';
+import { type CompileSpec, type LossName, type MetricName, type OptimizerSpec, type OptimizerType } from '../spec/compile-spec.schema.ts';
+import { tfjsMetricName } from '../spec/metric-names.ts';
 import { huberLoss, msleMetric, precisionMetric, recallMetric } from './metric-functions.ts';
 
 /** Learning rates used when a spec names none: Keras's defaults where tfjs has none of its own. */
@@ -43,21 +44,8 @@ type TfjsMetric = string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
  * precision, recall and msle are our functions (tfjs lacks or mis-thresholds them), reported
  * under those names; the rest are tfjs's by name.
  */
-/**
- * Long names tfjs's `compile` does not resolve as metrics (it knows them only as losses),
- * mapped to the short names it does, which are also the keys history reports.
- */
-const METRIC_ALIASES: Partial<Record<MetricName, string>> = {
-  meanSquaredError: 'mse',
-  meanAbsoluteError: 'mae',
-  meanAbsolutePercentageError: 'mape',
-  meanSquaredLogarithmicError: 'msle',
-  cosineProximity: 'cosine',
-};
-
 export function tfjsMetrics(metrics: readonly MetricName[] = [], loss: LossName = 'meanSquaredError'): TfjsMetric[] {
-  const alias = (m: MetricName) => ((ACCURACY_METRICS as readonly string[]).includes(m) ? 'acc' : (METRIC_ALIASES[m] ?? m));
-  return [...new Set(metrics.map(alias))].map((m) => {
+  return [...new Set(metrics.map(tfjsMetricName))].map((m) => {
     if (m === 'precision') return precisionMetric(loss);
     if (m === 'recall') return recallMetric(loss);
     if (m === 'msle') return msleMetric;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { InitializerSpec } from './layer-spec.schema.ts';
+import type { InitializerSpec } from '../spec/layer-spec.schema.ts';
 
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createInitializer } from './create-initializer.ts';
-import type { InitializerSpec, LayerSpec, RegularizerSpec } from './layer-spec.schema.ts';
+import type { InitializerSpec, LayerSpec, RegularizerSpec } from '../spec/layer-spec.schema.ts';
 import { TrainableConv2D } from './trainable-conv2d.layer.ts';
 
 /** tfjs does not export its Layer base class by name from the package root. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KerasModelSpec } from './keras-spec.schema.ts';
+import type { KerasModelSpec } from '../spec/keras-spec.schema.ts';
 import { MAX_PARAMS, type BuildModelOptions } from './build-model.ts';
 import { modelError, modelTooLarge } from './model-error.ts';
 import { targetEncodingFor } from './target-encoding.ts';

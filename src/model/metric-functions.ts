@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LossName } from './compile-spec.schema.ts';
+import type { LossName } from '../spec/compile-spec.schema.ts';
 
 type MetricFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
-import type { LayerSpec } from './layer-spec.schema.ts';
+import type { LayerSpec } from '../spec/layer-spec.schema.ts';
 
 /** INVALID_MODEL naming the layer by index, type and name, so a client can find it in its spec. */
 export function layerError(index: number, spec: Pick<LayerSpec, 'type' | 'name'>, reason: string): AppError {

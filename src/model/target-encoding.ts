@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
-import type { LossName } from './compile-spec.schema.ts';
+import type { LossName } from '../spec/compile-spec.schema.ts';
 import { sizeOf, type DatasetShape } from './dataset-shape.ts';
 import { modelError } from './model-error.ts';
 

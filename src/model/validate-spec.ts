@@ -1,5 +1,5 @@
 import { AppError } from '../errors/app-error.ts';
-import type { RunSpec } from '../runs/run-spec.schema.ts';
+import type { RunSpec } from '../spec/run-spec.schema.ts';
 import { MAX_PARAMS } from './build-model.ts';
 import { buildRunModel } from './build-run-model.ts';
 import type { DatasetShape } from './dataset-shape.ts';

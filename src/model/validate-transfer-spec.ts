@@ -1,4 +1,4 @@
-import type { RunSpec } from '../runs/run-spec.schema.ts';
+import type { RunSpec } from '../spec/run-spec.schema.ts';
 import { MAX_PARAMS } from './build-model.ts';
 import { buildTransferModel } from './build-transfer-model.ts';
 import type { DatasetShape } from './dataset-shape.ts';

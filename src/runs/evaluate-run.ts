@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../errors/app-error.ts';
 import { MODEL_JSON } from '../model/file-model-io.ts';
-import { datasetInfoOf } from './dataset-info.ts';
-import { matchingTeamDataset } from './fit-checks.ts';
-import type { RunSpec } from './run-spec.schema.ts';
+import { datasetInfoOf } from '../datasets/dataset-info.ts';
+import { matchingTeamDataset } from '../spec/dataset-checks.ts';
+import type { RunSpec } from '../spec/run-spec.schema.ts';
 import { findTeamRun } from './runs.repository.ts';
 
 type Deps = Pick<FastifyInstance, 'db' | 'storage' | 'compute'>;

@@ -2,11 +2,11 @@ import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../errors/app-error.ts';
 import type { RunStatus } from '../generated/prisma/client.ts';
-import type { RunSpec } from './run-spec.schema.ts';
+import type { RunSpec } from '../spec/run-spec.schema.ts';
 import { createRun, findTeamRun, transitionRun, updateRun } from './runs.repository.ts';
-import { datasetInfoOf } from './dataset-info.ts';
-import { checkClassWeight, checkMonitors, matchingTeamDataset } from './fit-checks.ts';
-import { checkAugmentationFits } from './augmentation-spec.schema.ts';
+import { datasetInfoOf } from '../datasets/dataset-info.ts';
+import { checkClassWeight, checkMonitors, matchingTeamDataset } from '../spec/dataset-checks.ts';
+import { checkAugmentationFits } from '../spec/augmentation-spec.schema.ts';
 import { resolveTransferSource } from './transfer-source.ts';
 import { rebalanceTeamQueue, teamQueueRanks } from '../jobs/fair-share.ts';
 

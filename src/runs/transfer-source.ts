@@ -4,7 +4,7 @@ import type { DbTx } from '../db/prisma-client.ts';
 import { AppError } from '../errors/app-error.ts';
 import { MODEL_JSON } from '../model/file-model-io.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { TransferSpec } from './transfer-spec.schema.ts';
+import type { TransferSpec } from '../spec/transfer-spec.schema.ts';
 
 export interface TransferSource {
   /** Holds model.json and its weight files. */

@@ -5,10 +5,10 @@ import { ComputeClient } from '../../src/compute/compute-client.ts';
 import { AppError } from '../../src/errors/app-error.ts';
 import { buildModel } from '../../src/model/build-model.ts';
 import { fileSaveHandler } from '../../src/model/file-model-io.ts';
-import { runSpecSchema } from '../../src/runs/run-spec.schema.ts';
-import { runTraining } from '../../workers/training/run-training.ts';
-import type { ChildMessage } from '../../workers/training/trainer-protocol.ts';
-import { squaresImages, squaresInfo, squaresJob, removeTempDirs, tempDir, TINY_CNN, writeDataset } from '../workers/training/dataset-fixture.ts';
+import { runSpecSchema } from '../../src/spec/run-spec.schema.ts';
+import { runTraining } from '../../src/training/run-training.ts';
+import type { ChildMessage } from '../../workers/trainer/trainer-protocol.ts';
+import { squaresImages, squaresInfo, squaresJob, removeTempDirs, tempDir, TINY_CNN, writeDataset } from '../training/dataset-fixture.ts';
 
 // Default execArgv: under vitest (not tsx) the client adds tsx's loader itself.
 const client = new ComputeClient({ timeoutMs: 20_000 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCache } from '../../src/compute/model-cache.ts';
 import { buildModel } from '../../src/model/build-model.ts';
 import { fileSaveHandler } from '../../src/model/file-model-io.ts';
-import { removeTempDirs, tempDir } from '../workers/training/dataset-fixture.ts';
+import { removeTempDirs, tempDir } from '../training/dataset-fixture.ts';
 
 async function savedModel(): Promise<string> {
   const model = buildModel({ layers: [{ type: 'dense', units: 1 }] }, { inputShape: [2], targetShape: [1], numClasses: null, task: 'regression' });

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../workers/training/seeded-random.ts';
+import { seededRandom } from '../../src/training/seeded-random.ts';
 import { createTeam } from '../helper.ts';
 import { collectUntilFinished, startStack, type Stack } from './harness.ts';
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { ENGINE_BACKEND, registerEngineBackend } from '../../src/engine/engine-backend.ts';
 import { loadNativeEngine } from '../../src/engine/native-engine.ts';
-import { seededRandom } from '../../workers/training/seeded-random.ts';
+import { seededRandom } from '../../src/training/seeded-random.ts';
 
 /** Registers the engine from the addon `npm ci` compiled; fails the test file when it is missing. */
 export function useEngine(): void {

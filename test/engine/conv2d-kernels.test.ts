@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_BACKEND } from '../../src/engine/engine-backend.ts';
-import { seededRandom } from '../../workers/training/seeded-random.ts';
+import { seededRandom } from '../../src/training/seeded-random.ts';
 import { expectAllClose, onBoth, randomValues, useEngine, valuesOn } from './backend-parity.ts';
 
 interface ConvCase {

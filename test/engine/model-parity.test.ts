@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENGINE_BACKEND } from '../../src/engine/engine-backend.ts';
 import { buildModel } from '../../src/model/build-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
-import type { ModelSpec } from '../../src/model/layer-spec.schema.ts';
+import type { ModelSpec } from '../../src/spec/layer-spec.schema.ts';
 import { randomValues, useEngine } from './backend-parity.ts';
-import { seededRandom } from '../../workers/training/seeded-random.ts';
+import { seededRandom } from '../../src/training/seeded-random.ts';
 
 /**
  * The reference CNN's layer stack (conv, pool, conv, pool, dense, dropout, softmax) on 12×12

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadNativeEngine, NATIVE_ADDON } from '../../src/engine/native-engine.ts';
-import { selectBackend } from '../../workers/training/select-backend.ts';
+import { selectBackend } from '../../src/training/select-backend.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'trainyard-engine-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

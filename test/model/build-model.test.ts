@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.ts';
 import { buildModel } from '../../src/model/build-model.ts';
 import type { DatasetShape } from '../../src/model/dataset-shape.ts';
-import type { LayerSpec } from '../../src/model/layer-spec.schema.ts';
+import type { LayerSpec } from '../../src/spec/layer-spec.schema.ts';
 import { summarizeModel } from '../../src/model/model-summary.ts';
 
 const mnist: DatasetShape = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' };

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
-import { LOSSES, METRICS, type LossName, type MetricName } from '../../src/model/compile-spec.schema.ts';
+import { LOSSES, METRICS, type LossName, type MetricName } from '../../src/spec/compile-spec.schema.ts';
 import { huberLoss, precisionMetric, recallMetric } from '../../src/model/metric-functions.ts';
 
 beforeAll(async () => {

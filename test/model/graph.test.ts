@@ -4,7 +4,7 @@ import { AppError } from '../../src/errors/app-error.ts';
 import { buildModel } from '../../src/model/build-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
 import type { DatasetShape } from '../../src/model/dataset-shape.ts';
-import { layersModelSpecSchema } from '../../src/model/layer-spec.schema.ts';
+import { layersModelSpecSchema } from '../../src/spec/layer-spec.schema.ts';
 import { summarizeModel } from '../../src/model/model-summary.ts';
 
 const images: DatasetShape = { inputShape: [8, 8, 1], targetShape: [1], numClasses: 2, task: 'classification' };

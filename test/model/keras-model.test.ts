@@ -6,7 +6,7 @@ import { buildRunModel } from '../../src/model/build-run-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
 import type { DatasetShape } from '../../src/model/dataset-shape.ts';
 import { unsupportedKerasClasses } from '../../src/model/keras-model.ts';
-import { modelSpecSchema } from '../../src/model/model-spec.schema.ts';
+import { modelSpecSchema } from '../../src/spec/model-spec.schema.ts';
 import { summarizeModel } from '../../src/model/model-summary.ts';
 
 /** What Keras 2.13's `model.to_json()` writes for a small Sequential CNN on 8×8×1 images, 2 classes. */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
 import type { DatasetShape } from '../../src/model/dataset-shape.ts';
-import { ACTIVATIONS, layersModelSpecSchema, type LayerSpec } from '../../src/model/layer-spec.schema.ts';
+import { ACTIVATIONS, layersModelSpecSchema, type LayerSpec } from '../../src/spec/layer-spec.schema.ts';
 import { TrainableConv2D } from '../../src/model/trainable-conv2d.layer.ts';
 
 const images: DatasetShape = { inputShape: [8, 8, 1], targetShape: [1], numClasses: 3, task: 'classification' };

@@ -4,7 +4,7 @@ import { AppError } from '../../src/errors/app-error.ts';
 import { MAX_PARAMS } from '../../src/model/build-model.ts';
 import { buildRunModel } from '../../src/model/build-run-model.ts';
 import type { DatasetShape } from '../../src/model/dataset-shape.ts';
-import { modelSpecSchema } from '../../src/model/model-spec.schema.ts';
+import { modelSpecSchema } from '../../src/spec/model-spec.schema.ts';
 import { summarizeModel } from '../../src/model/model-summary.ts';
 import { presetLayers } from '../../src/model/presets/preset-layers.ts';
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.ts';
 import { validateRunSpec } from '../../src/model/validate-spec.ts';
-import { runSpecSchema } from '../../src/runs/run-spec.schema.ts';
+import { runSpecSchema } from '../../src/spec/run-spec.schema.ts';
 
 const spec = (compile: object, layers: object[] = [{ type: 'dense', units: 1 }]) =>
   runSpecSchema.parse({ datasetId: '6f1c1f8e-2b7a-4d47-9d7c-3f1f0f6f8b11', model: { layers }, compile, fit: { epochs: 1 } });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateTransferRunSpec } from '../../src/model/validate-transfer-spec.ts';
-import { transferSpecSchema } from '../../src/runs/transfer-spec.schema.ts';
+import { transferSpecSchema } from '../../src/spec/transfer-spec.schema.ts';
 import { tinyModelFiles } from '../models/fixtures.ts';
 
 describe('validateTransferRunSpec', () => {

@@ -7,10 +7,10 @@ import { buildTestApp, createTeam, type TestApp } from '../helper.ts';
 import { openapiPath } from '../../src/plugins/external/swagger.ts';
 import { errorStatus } from '../../src/errors/error-codes.ts';
 import { RUN_EVENT_TYPES } from '../../src/events/run-event-map.ts';
-import { runSpecSchema } from '../../src/runs/run-spec.schema.ts';
-import { layersModelSpecSchema } from '../../src/model/layer-spec.schema.ts';
-import { kerasModelSpecSchema } from '../../src/model/keras-spec.schema.ts';
-import { presetSpecSchema } from '../../src/model/presets/preset-spec.schema.ts';
+import { runSpecSchema } from '../../src/spec/run-spec.schema.ts';
+import { layersModelSpecSchema } from '../../src/spec/layer-spec.schema.ts';
+import { kerasModelSpecSchema } from '../../src/spec/keras-spec.schema.ts';
+import { presetSpecSchema } from '../../src/spec/preset-spec.schema.ts';
 
 /**
  * openapi.yaml is written by hand, so nothing keeps it true but this file: the documented

@@ -4,7 +4,7 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QueueName } from '../../src/jobs/job-contracts.ts';
 import { bullPrefix } from '../../src/jobs/train-queue.ts';
-import { RunLeases } from '../../src/runs/run-lease.ts';
+import { RunLeases } from '../../workers/run-lease.ts';
 import { reconcileRuns, type ReconcilerDeps } from '../../workers/run-reconciler.ts';
 import { buildTestApp, createTeam, type TestApp } from '../helper.ts';
 import { slowRunSpec, submitRun, uploadRegression } from '../e2e/durability-fixture.ts';

@@ -1,5 +1,5 @@
 import type { DatasetShape } from '../dataset-shape.ts';
-import type { LayersModelSpec } from '../layer-spec.schema.ts';
+import type { LayersModelSpec } from '../../spec/layer-spec.schema.ts';
 import { flattenIfNeeded, outputLayers } from './preset-helpers.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { DatasetShape } from '../dataset-shape.ts';
 import { sizeOf } from '../dataset-shape.ts';
-import type { LayerSpec } from '../layer-spec.schema.ts';
+import type { LayerSpec } from '../../spec/layer-spec.schema.ts';
 import { modelError } from '../model-error.ts';
 
 /**

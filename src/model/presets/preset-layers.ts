@@ -1,10 +1,10 @@
 import type { DatasetShape } from '../dataset-shape.ts';
-import type { LayersModelSpec } from '../layer-spec.schema.ts';
+import type { LayersModelSpec } from '../../spec/layer-spec.schema.ts';
 import { alexnetPreset } from './alexnet.preset.ts';
 import { lenet5Preset } from './lenet5.preset.ts';
 import { linearPreset } from './linear.preset.ts';
 import { mlpPreset } from './mlp.preset.ts';
-import type { PresetSpec } from './preset-spec.schema.ts';
+import type { PresetSpec } from '../../spec/preset-spec.schema.ts';
 import { resnetPreset } from './resnet.preset.ts';
 import { vgg16Preset } from './vgg16.preset.ts';
 

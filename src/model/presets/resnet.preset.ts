@@ -1,6 +1,6 @@
 import type { DatasetShape } from '../dataset-shape.ts';
-import type { LayersModelSpec } from '../layer-spec.schema.ts';
-import type { PresetOptions } from './preset-spec.schema.ts';
+import type { LayersModelSpec } from '../../spec/layer-spec.schema.ts';
+import type { PresetOptions } from '../../spec/preset-spec.schema.ts';
 import { ImagePlan, outputLayers } from './preset-helpers.ts';
 
 /**
