@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { DbTx } from '../src/db/prisma-client.ts';
 
 /**
  * Advisory lock keys: 64-bit hashes of a namespaced name, so they cannot collide with
@@ -73,20 +72,4 @@ export class RunLeases {
     this.held.clear();
     this.onLost(runs);
   }
-}
-
-/** The ids among `runIds` that some live worker owns right now (holds the run's lock). */
-export async function ownedRuns(db: DbTx, runIds: string[]): Promise<Set<string>> {
-  if (runIds.length === 0) return new Set();
-  // A bigint advisory key shows in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT r.id FROM unnest(${runIds}::text[]) AS r(id)
-    WHERE EXISTS (
-      SELECT 1 FROM pg_locks l
-      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND l.classid::bigint = ((hashtextextended('trainyard:run:' || r.id, 0) >> 32) & 4294967295)
-        AND l.objid::bigint = (hashtextextended('trainyard:run:' || r.id, 0) & 4294967295)
-    )`;
-  return new Set(rows.map((r) => r.id));
 }

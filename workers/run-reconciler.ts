@@ -1,8 +1,10 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { publishRunEvent, type EventPublisherDeps } from '../src/events/event-publisher.ts';
-import { ensureTrainJob } from '../src/jobs/train-queue.ts';
-import { ownedRuns, type RunLeases } from './run-lease.ts';
+import { queueRun } from '../src/runs/queue-run.ts';
+import { listQueuedOrRunningRuns } from '../src/runs/runs.repository.ts';
+import type { RunLeases } from './run-lease.ts';
+import { ownedRuns } from './run-leases.repository.ts';
 
 export interface ReconcilerDeps extends EventPublisherDeps {
   queue: Queue;
@@ -27,15 +29,13 @@ export interface ReconcileResult {
  */
 export async function reconcileRuns(deps: ReconcilerDeps): Promise<ReconcileResult | null> {
   return deps.leases.exclusive(async () => {
-    const runs = await deps.db.run.findMany({
-      where: { status: { in: ['queued', 'running'] } },
-      select: { id: true, teamId: true, status: true, priority: true },
-    });
+    const runs = await listQueuedOrRunningRuns(deps.db);
     const owned = await ownedRuns(deps.db, runs.filter((r) => r.status === 'running').map((r) => r.id));
     const requeued: string[] = [];
     for (const run of runs) {
       if (run.status === 'running' && owned.has(run.id)) continue;
-      if ((await ensureTrainJob(deps.queue, run.id, run.priority)) !== 'added') continue;
+      // In its fair-share band, as a new run would be: not ahead of its own team's other runs.
+      if ((await queueRun(deps, run)) !== 'added') continue;
       requeued.push(run.id);
       await publishRunEvent(deps, {
         runId: run.id,

@@ -1,13 +1,17 @@
 import type { Redis } from 'ioredis';
-import type { Db } from '../src/db/prisma-client.ts';
+import type { Db, DbTx } from '../src/db/prisma-client.ts';
 import { publishRunEvent } from '../src/events/event-publisher.ts';
 import type { RunEventMap, RunEventType } from '../src/events/run-event-map.ts';
-import { createCheckpoint, deleteCheckpoints, deleteEpochsAfter, listCheckpoints, transitionRun, updateRun, upsertEpoch } from '../src/runs/runs.repository.ts';
+import { inTransaction } from '../src/db/transaction.ts';
+import { transitionRun, type Transition } from '../src/runs/run-state-machine.ts';
+import { createCheckpoint, deleteCheckpoints, deleteEpochsAfter, findRun, listCheckpoints, updateRun, upsertEpoch } from '../src/runs/runs.repository.ts';
 import type { Prisma } from '../src/generated/prisma/client.ts';
 
 /**
  * Everything a worker writes about a run: each change to the run row commits together with
  * the event that announces it, so subscribers never see an event the database does not hold.
+ * Status changes go through the run state machine (src/runs/run-state-machine.ts); every
+ * transaction is retried when PostgreSQL aborts it as a deadlock victim.
  */
 export class RunRecorder {
   constructor(
@@ -15,11 +19,16 @@ export class RunRecorder {
     private readonly run: { id: string; teamId: string },
   ) {}
 
-  private async commit<T extends RunEventType>(type: T, data: RunEventMap[T], write?: (tx: Prisma.TransactionClient) => Promise<unknown>) {
-    await this.deps.db.$transaction(async (tx) => {
+  private async commit<T extends RunEventType>(type: T, data: RunEventMap[T], write?: (tx: DbTx) => Promise<unknown>) {
+    await inTransaction(this.deps.db, async (tx) => {
       await write?.(tx);
       await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type, data }, { tx });
     });
+  }
+
+  /** One status change in its own transaction; false when the run was no longer in a source status. */
+  private transition(t: Transition): Promise<boolean> {
+    return inTransaction(this.deps.db, (tx) => transitionRun(this.deps, tx, this.run, t));
   }
 
   /**
@@ -29,26 +38,23 @@ export class RunRecorder {
    * finish): epochs recorded after it were lost with the previous worker and are trained again,
    * so their rows go and the history ends with every epoch exactly once.
    */
-  async start(info: { backend: string; workerId: string; resumeEpoch?: number; admit?: (tx: Prisma.TransactionClient) => Promise<void> }): Promise<boolean> {
-    let started = false;
-    await this.deps.db.$transaction(async (tx) => {
+  async start(info: { backend: string; workerId: string; resumeEpoch?: number; admit?: (tx: DbTx) => Promise<void> }): Promise<boolean> {
+    return inTransaction(this.deps.db, async (tx) => {
       // A check that must hold when the run starts (the team's running-runs limit); it throws to refuse.
       await info.admit?.(tx);
-      const run = await tx.run.findUniqueOrThrow({ where: { id: this.run.id } });
+      const run = await findRun(tx, this.run.id);
+      if (!run) return false;
       const resumeEpoch = info.resumeEpoch ?? 0;
-      started = await transitionRun(tx, this.run.id, ['queued', 'running'], {
-        status: 'running',
-        backend: info.backend,
-        workerId: info.workerId,
-        startedAt: run.startedAt ?? new Date(),
-        ...(run.currentEpoch > resumeEpoch ? { currentEpoch: resumeEpoch } : {}),
+      const rewinds = run.currentEpoch > resumeEpoch;
+      const started = await transitionRun(this.deps, tx, this.run, {
+        to: 'running',
+        from: ['queued', 'running'],
+        data: { backend: info.backend, workerId: info.workerId, startedAt: run.startedAt ?? new Date(), ...(rewinds ? { currentEpoch: resumeEpoch } : {}) },
+        event: { backend: info.backend, workerId: info.workerId },
       });
-      if (started) {
-        if (run.currentEpoch > resumeEpoch) await deleteEpochsAfter(tx, this.run.id, resumeEpoch);
-        await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'status', data: { status: 'running', backend: info.backend, workerId: info.workerId } }, { tx });
-      }
+      if (started && rewinds) await deleteEpochsAfter(tx, this.run.id, resumeEpoch);
+      return started;
     });
-    return started;
   }
 
   summary(summary: unknown) {
@@ -80,7 +86,7 @@ export class RunRecorder {
    * for the caller to remove once the rows are gone.
    */
   async checkpoint(c: { epoch: number; batch?: number; path: string; sizeBytes: number; metrics: Record<string, number> }): Promise<string[]> {
-    return this.deps.db.$transaction(async (tx) => {
+    return inTransaction(this.deps.db, async (tx) => {
       const batch = c.batch ?? null;
       const stale = await listCheckpoints(tx, this.run.id, 'mid-epoch');
       if (stale.length > 0) await deleteCheckpoints(tx, stale.map((s) => s.id));
@@ -96,7 +102,7 @@ export class RunRecorder {
    * checkpoints neither count nor go here (`checkpoint` keeps only the newest one).
    */
   async pruneCheckpoints(keep: number): Promise<string[]> {
-    return this.deps.db.$transaction(async (tx) => {
+    return inTransaction(this.deps.db, async (tx) => {
       const all = await listCheckpoints(tx, this.run.id, 'epoch-end');
       const excess = all.slice(0, Math.max(0, all.length - Math.max(1, keep)));
       if (excess.length === 0) return [];
@@ -124,31 +130,25 @@ export class RunRecorder {
   }
 
   finish(status: 'completed' | 'canceled', stopReason: string, extra: Prisma.RunUncheckedUpdateManyInput = {}) {
-    return this.commit('status', { status, stopReason }, (tx) =>
-      transitionRun(tx, this.run.id, ['running', 'queued'], { status, stopReason, finishedAt: new Date(), workerId: null, ...extra }),
-    );
+    return this.transition({
+      to: status,
+      from: status === 'completed' ? ['running'] : ['running', 'queued'],
+      data: { stopReason, finishedAt: new Date(), workerId: null, ...extra },
+      event: { stopReason },
+    });
   }
 
   /** Stopped at the user's request; the last checkpoint stays, and resuming continues from it. */
   pause(stopReason: string) {
-    return this.commit('status', { status: 'paused', stopReason }, (tx) =>
-      transitionRun(tx, this.run.id, ['running', 'queued'], { status: 'paused', stopReason, pauseRequested: false, workerId: null }),
-    );
+    return this.transition({ to: 'paused', from: ['running', 'queued'], data: { stopReason, pauseRequested: false, workerId: null }, event: { stopReason } });
   }
 
   /** Handed back to the queue (the worker is shutting down): another worker continues from the last checkpoint. */
-  async requeue(message: string) {
-    await this.deps.db.$transaction(async (tx) => {
-      const changed = await transitionRun(tx, this.run.id, ['running'], { status: 'queued', workerId: null });
-      if (!changed) return;
-      await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'log', data: { level: 'info', message } }, { tx });
-      await publishRunEvent(this.deps, { runId: this.run.id, teamId: this.run.teamId, type: 'status', data: { status: 'queued' } }, { tx });
-    });
+  requeue(message: string) {
+    return this.transition({ to: 'queued', from: ['running'], data: { workerId: null }, log: { level: 'info', message } });
   }
 
   fail(error: { code: string; message: string }) {
-    return this.commit('status', { status: 'failed', error }, (tx) =>
-      transitionRun(tx, this.run.id, ['running', 'queued'], { status: 'failed', error, stopReason: error.code, finishedAt: new Date(), workerId: null }),
-    );
+    return this.transition({ to: 'failed', from: ['running', 'queued'], data: { error, stopReason: error.code, finishedAt: new Date(), workerId: null }, event: { error } });
   }
 }

@@ -6,16 +6,19 @@ import type { AppConfig } from '../src/config/config.ts';
 import { createPrismaClient } from '../src/db/prisma-client.ts';
 import { QueueName } from '../src/jobs/job-contracts.ts';
 import { bullPrefix, trainWorkerTuning } from '../src/jobs/train-queue.ts';
-import { rebalanceTeamQueue } from '../src/jobs/fair-share.ts';
+import { rebalanceTeamQueue } from '../src/runs/fair-share.ts';
 import { createRedis } from '../src/redis/redis-connection.ts';
-import { RunLeases } from './run-lease.ts';
-import { cancelChannel, pauseChannel } from '../src/runs/runs.service.ts';
 import { Storage } from '../src/storage/storage.ts';
-import { heartbeat, removeWorker } from '../src/workers/worker-registry.ts';
+import { removeWorker } from '../src/workers/worker-registry.ts';
+import { RunLeases } from './run-lease.ts';
 import { reconcileRuns, type ReconcileResult } from './run-reconciler.ts';
-import { createTrainProcessor, type ActiveRun, type StopIntent } from './train.processor.ts';
+import { createTrainProcessor } from './train.processor.ts';
+import type { ActiveRun } from './train-context.ts';
 import { TrainerPool } from './trainer/trainer-pool.ts';
 import type { BackendInfo } from './trainer/trainer-process.ts';
+import { listenForStopRequests, requestStop } from './stop-requests.ts';
+import { startHeartbeat } from './worker-heartbeat.ts';
+import { startReconcileLoop } from './reconcile-loop.ts';
 
 export interface RunningWorker {
   workerId: string;
@@ -44,8 +47,6 @@ export async function startWorker(config: AppConfig, log: Logger, options: Start
   const workerId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   const db = createPrismaClient(config.databaseUrl);
   const redis = createRedis(config.redisUrl, 'trainyard-worker');
-  const subscriber = createRedis(config.redisUrl, 'trainyard-worker-sub');
-  const storage = new Storage(config.storageDir);
   const active = new Map<string, ActiveRun>();
   let shuttingDown = false;
 
@@ -61,96 +62,48 @@ export async function startWorker(config: AppConfig, log: Logger, options: Start
   const backend = await pool.start();
   log.info({ workerId, backend: backend.backend, device: backend.device, fallbackReasons: backend.fallbackReasons }, `training on backend ${backend.backend} (${backend.device})`);
 
-  /** Asks a run's trainer to stop at the next batch; a user's cancel overrides a pause or a handoff. */
-  const requestStop = (runId: string, intent: StopIntent) => {
-    const entry = active.get(runId);
-    if (!entry || entry.stop === intent || entry.stop === 'cancel') return;
-    if (intent === 'handoff' && entry.stop === 'pause') return;
-    entry.stop = intent;
-    entry.trainer.cancel();
-  };
-  await subscriber.subscribe(cancelChannel(config.redisPrefix), pauseChannel(config.redisPrefix));
-  subscriber.on('message', (channel, runId: string) => requestStop(runId, channel === pauseChannel(config.redisPrefix) ? 'pause' : 'cancel'));
-
-  /** Pub/sub is fire-and-forget: the flags in PostgreSQL are checked on every heartbeat too. */
-  const pollStopFlags = async () => {
-    if (active.size === 0) return;
-    const flagged = await db.run.findMany({
-      where: { id: { in: [...active.keys()] }, OR: [{ cancelRequested: true }, { pauseRequested: true }] },
-      select: { id: true, cancelRequested: true },
-    });
-    for (const run of flagged) requestStop(run.id, run.cancelRequested ? 'cancel' : 'pause');
-  };
-
-  const startedAt = new Date().toISOString();
-  const beat = () =>
-    heartbeat(
-      redis,
-      config.redisPrefix,
-      {
-        id: workerId,
-        hostname: os.hostname(),
-        pid: process.pid,
-        backend: backend.backend,
-        device: backend.device,
-        fallbackReasons: backend.fallbackReasons,
-        concurrency: config.worker.concurrency,
-        currentRuns: [...active.values()].map(({ runId, teamId }) => ({ runId, teamId })),
-        startedAt,
-      },
-      config.worker.heartbeatTtlS,
-    ).catch((err) => log.warn({ err }, 'heartbeat failed'));
-  await beat();
-  const heartbeatTimer = setInterval(() => {
-    void beat();
-    void pollStopFlags().catch((err) => log.warn({ err }, 'could not read stop requests'));
-  }, Math.max(1000, (config.worker.heartbeatTtlS * 1000) / 3));
-
-  const bullConnection = createRedis(config.redisUrl, 'trainyard-worker-bull');
-  const worker = new Worker(
-    QueueName.train,
-    // `rebalance` uses `queue`, declared below, before any job can be taken.
-    createTrainProcessor({ db, redis, redisPrefix: config.redisPrefix, storage, pool, leases, workerId, backend, checkpointIntervalS: config.worker.checkpointIntervalS, active, shuttingDown: () => shuttingDown, rebalance: (teamId) => rebalanceTeamQueue({ db, queue }, teamId) }),
-    {
-      connection: bullConnection,
-      prefix: bullPrefix(config.redisPrefix),
-      concurrency: config.worker.concurrency,
-      ...trainWorkerTuning(config.worker),
-    },
-  );
-  worker.on('active', (job) => void beat().then(() => log.info({ runId: job.id }, 'run started')));
-  worker.on('completed', (job, result) => void beat().then(() => log.info({ runId: job.id, result }, 'run finished')));
-  worker.on('failed', (job, err) => void beat().then(() => log.warn({ runId: job?.id, err: err.message }, 'run failed')));
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
-
+  const control = await listenForStopRequests({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, active });
+  const heartbeat = await startHeartbeat({ db, redis, config, log, workerId, backend, active });
   const queue = new Queue(QueueName.train, { connection: redis.duplicate(), prefix: bullPrefix(config.redisPrefix) });
-  let reconciling: Promise<ReconcileResult | null> | null = null;
-  const reconcile = () =>
-    (reconciling ??= reconcileRuns({ db, redis, redisPrefix: config.redisPrefix, queue, leases, log }).finally(() => (reconciling = null)));
-  const reconcileQuietly = () => void reconcile().catch((err) => log.warn({ err }, 'reconciling runs with the queue failed'));
-  let reconcileTimer: NodeJS.Timeout | null = null;
-  if (config.worker.reconcileIntervalS > 0) {
-    reconcileQuietly();
-    reconcileTimer = setInterval(reconcileQuietly, config.worker.reconcileIntervalS * 1000);
-  }
+  const bullConnection = createRedis(config.redisUrl, 'trainyard-worker-bull');
+  const processor = createTrainProcessor({
+    db, redis, redisPrefix: config.redisPrefix, storage: new Storage(config.storageDir), pool, leases, workerId, backend,
+    checkpointIntervalS: config.worker.checkpointIntervalS, active, shuttingDown: () => shuttingDown,
+    rebalance: (teamId) => rebalanceTeamQueue({ db, queue }, teamId),
+  });
+  const worker = new Worker(QueueName.train, processor, {
+    connection: bullConnection,
+    prefix: bullPrefix(config.redisPrefix),
+    concurrency: config.worker.concurrency,
+    ...trainWorkerTuning(config.worker),
+  });
+  logJobEvents(worker, log, heartbeat.beat);
+  const reconciler = startReconcileLoop(config.worker.reconcileIntervalS, log, () => reconcileRuns({ db, redis, redisPrefix: config.redisPrefix, queue, leases, log }));
 
   let closed: Promise<void> | null = null;
   const close = () =>
     (closed ??= (async () => {
       shuttingDown = true;
-      if (reconcileTimer) clearInterval(reconcileTimer);
-      clearInterval(heartbeatTimer);
-      for (const runId of active.keys()) requestStop(runId, 'handoff');
+      reconciler.stop();
+      heartbeat.stop();
+      for (const runId of active.keys()) requestStop(active, runId, 'handoff');
       // Trainers stop at the next batch; one stuck in a long batch is killed, which ends the same way.
       const grace = setTimeout(() => void pool.stop(), config.worker.shutdownGraceS * 1000);
       await worker.close();
       clearTimeout(grace);
       await pool.stop();
-      await reconciling?.catch(() => undefined);
+      await reconciler.settled();
       await removeWorker(redis, config.redisPrefix, workerId).catch(() => {});
       await leases.close();
       await queue.close();
-      await Promise.all([subscriber.quit(), redis.quit(), bullConnection.quit(), db.$disconnect()]);
+      await Promise.all([control.close(), redis.quit(), bullConnection.quit(), db.$disconnect()]);
     })());
-  return { workerId, backend, reconcile, close };
+  return { workerId, backend, reconcile: reconciler.run, close };
+}
+
+function logJobEvents(worker: Worker, log: Logger, beat: () => Promise<unknown>) {
+  worker.on('active', (job) => void beat().then(() => log.info({ runId: job.id }, 'run started')));
+  worker.on('completed', (job, result) => void beat().then(() => log.info({ runId: job.id, result }, 'run finished')));
+  worker.on('failed', (job, err) => void beat().then(() => log.warn({ runId: job?.id, err: err.message }, 'run failed')));
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
 }

@@ -21,3 +21,7 @@ export async function revokeApiKey(db: DbTx, keyPrefixOrId: string): Promise<num
   });
   return result.count;
 }
+
+export function countActiveKeys(db: DbTx, teamId: string) {
+  return db.apiKey.count({ where: { teamId, revokedAt: null } });
+}

@@ -1,6 +1,7 @@
 import type { DbTx } from '../db/prisma-client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { PageCursor } from '../pagination/page-cursor.ts';
+import { afterCursor, NEWEST_FIRST } from '../pagination/keyset-page.ts';
 import type { ParsedDataset } from './parsed-dataset.ts';
 
 export interface NewDataset extends ParsedDataset {
@@ -18,19 +19,28 @@ export async function createReadyDataset(db: DbTx, dataset: NewDataset) {
   });
 }
 
+/** A dataset by id alone: for a run's own datasets, which its team was checked to own when it was queued. */
+export function findDataset(db: DbTx, id: string) {
+  return db.dataset.findUnique({ where: { id } });
+}
+
+export function findDatasetOrThrow(db: DbTx, id: string) {
+  return db.dataset.findUniqueOrThrow({ where: { id } });
+}
+
 export async function findTeamDataset(db: DbTx, teamId: string, id: string) {
   return db.dataset.findFirst({ where: { id, teamId } });
 }
 
 /** Newest first; `after` continues from a previous page's last item. */
-export async function listTeamDatasets(db: DbTx, teamId: string, { limit, after }: { limit: number; after?: PageCursor }) {
+export async function listTeamDatasets(db: DbTx, teamId: string, { take, after }: { take: number; after?: PageCursor }) {
   return db.dataset.findMany({
     where: {
       teamId,
-      ...(after && { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),
+      ...afterCursor(after),
     },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit,
+    orderBy: NEWEST_FIRST,
+    take,
   });
 }
 

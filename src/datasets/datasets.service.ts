@@ -3,7 +3,7 @@ import { AppError, notFound } from '../errors/app-error.ts';
 import type { Storage } from '../storage/storage.ts';
 import { toDatasetDto, type DatasetDto, type DatasetPage } from './dataset.dto.ts';
 import { deleteTeamDataset, findRunsUsingDataset, findTeamDataset, listTeamDatasets, lockTeamDataset } from './datasets.repository.ts';
-import { encodeCursor, type PageCursor } from '../pagination/page-cursor.ts';
+import { keysetPage, type PageQuery } from '../pagination/keyset-page.ts';
 import { isUuid } from '../db/is-uuid.ts';
 
 /**
@@ -16,12 +16,8 @@ export async function getDataset(db: DbTx, teamId: string, id: string): Promise<
   return toDatasetDto(row);
 }
 
-export async function listDatasets(db: DbTx, teamId: string, page: { limit: number; cursor?: PageCursor }): Promise<DatasetPage> {
-  // One extra row tells whether another page exists without a count query.
-  const rows = await listTeamDatasets(db, teamId, { limit: page.limit + 1, after: page.cursor });
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return { items: items.map(toDatasetDto), nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null };
+export function listDatasets(db: DbTx, teamId: string, query: PageQuery): Promise<DatasetPage> {
+  return keysetPage(query, (page) => listTeamDatasets(db, teamId, page), toDatasetDto);
 }
 
 /**

@@ -22,6 +22,8 @@ export const errorStatus = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** A run status change its lifecycle does not allow (src/runs/run-state-machine.ts). */
+  ILLEGAL_TRANSITION: 409,
   RUN_NOT_FINISHED: 409,
   NO_MODEL: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db, DbTx } from '../db/prisma-client.ts';
 import type { RunEvent, RunEventType } from './run-event-map.ts';
-import { appendRunEvent, findRunEvent, type AppendRunEventInput } from './run-events.repository.ts';
+import { appendRunEvent, findRunEvent, waitForRunRowLock, type AppendRunEventInput } from './run-events.repository.ts';
 
 export interface EventPublisherDeps {
   db: Db;
@@ -56,7 +56,7 @@ export async function publishRunEvent<T extends RunEventType>(
  * reused the number, and it announces its own event.
  */
 async function announceWhenCommitted(deps: EventPublisherDeps, teamId: string, event: RunEvent): Promise<void> {
-  await deps.db.$queryRaw`SELECT 1 FROM "Run" WHERE "id" = ${event.runId} FOR SHARE`;
+  await waitForRunRowLock(deps.db, event.runId);
   const committed = await findRunEvent(deps.db, event.runId, event.seq);
   if (committed && JSON.stringify(committed) === JSON.stringify(event)) {
     await broadcastRunEvent(deps.redis, deps.redisPrefix, teamId, committed);

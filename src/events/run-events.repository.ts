@@ -77,3 +77,8 @@ export async function findTeamRunEventSeq(db: DbTx, { runId, teamId }: { runId: 
   const run = await db.run.findFirst({ where: { id: runId, teamId }, select: { eventSeq: true } });
   return run ? run.eventSeq : null;
 }
+
+/** Blocks until no open transaction holds the run row's lock (the after-commit wait of event-publisher.ts). */
+export async function waitForRunRowLock(db: DbTx, runId: string): Promise<void> {
+  await db.$queryRaw`SELECT 1 FROM "Run" WHERE "id" = ${runId} FOR SHARE`;
+}

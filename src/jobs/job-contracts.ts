@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
-import { bullPriority } from './fair-share.ts';
+import { bullPriority } from './job-priority.ts';
 
 /**
  * The contract between the API (which adds jobs) and workers (which take them): queue
@@ -11,8 +11,12 @@ export const QueueName = {
   train: 'train',
 } as const;
 
+/** Workers subscribe here to learn that a run they train was canceled... */
+export const cancelChannel = (redisPrefix: string) => `${redisPrefix}:control:cancel`;
+/** ... and here that it was paused. */
+export const pauseChannel = (redisPrefix: string) => `${redisPrefix}:control:pause`;
+
 export const trainJobSchema = z.object({ runId: z.string().uuid() });
-export type TrainJobData = z.infer<typeof trainJobSchema>;
 
 /**
  * The job id is the run id, so a run can never be queued twice. Attempts cover worker
@@ -23,7 +27,7 @@ export function trainJobOptions(runId: string, priority: number, rank = 0): Jobs
   return {
     jobId: runId,
     // BullMQ: 1 is the highest priority; our API takes higher numbers as more urgent (0..100).
-    // `rank` places the run behind its own team's active runs: see fair-share.ts.
+    // `rank` places the run behind its own team's active runs: see src/runs/fair-share.ts.
     priority: bullPriority(rank, priority),
     attempts: 5,
     backoff: { type: 'exponential', delay: 2000 },

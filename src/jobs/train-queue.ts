@@ -9,7 +9,7 @@ const LIVE_STATES = new Set(['waiting', 'prioritized', 'delayed', 'active', 'wai
  * Redis flush, a lost add) → added; a finished job left over from an earlier stint (a
  * paused run that resumes, a job that failed after too many stalls) → replaced; a live job →
  * left alone. The job id is the run id, so concurrent callers cannot queue a run twice.
- * `rank` is the run's fair-share band (see fair-share.ts). Returns what it did. `rank` is the run's fair-share place in its team (see fair-share.ts).
+ * `rank` is the run's fair-share band in its team (see src/runs/fair-share.ts). Returns what it did.
  */
 export async function ensureTrainJob(queue: Queue, runId: string, priority: number, rank = 0): Promise<'added' | 'present'> {
   const payload = trainJobSchema.parse({ runId });
@@ -24,10 +24,17 @@ export async function ensureTrainJob(queue: Queue, runId: string, priority: numb
   return 'added';
 }
 
-/** Whether the run's job is live (waiting, delayed, active...); false when it is missing or finished. */
-export async function hasLiveTrainJob(queue: Queue, runId: string): Promise<boolean> {
+/**
+ * Removes a run's job if no worker has taken it yet; returns whether it did. A job taken
+ * meanwhile stays: its worker sees the run's new status (or stop flag) and lets it go.
+ */
+export async function removeWaitingTrainJob(queue: Queue, runId: string): Promise<boolean> {
   const job = await queue.getJob(runId);
-  return job ? LIVE_STATES.has(await job.getState()) : false;
+  if (!job) return false;
+  const state = await job.getState();
+  if (state !== 'waiting' && state !== 'prioritized' && state !== 'delayed') return false;
+  await job.remove().catch(() => undefined);
+  return true;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DbTx } from '../db/prisma-client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { PageCursor } from '../pagination/page-cursor.ts';
+import { afterCursor, NEWEST_FIRST } from '../pagination/keyset-page.ts';
 
 export interface NewBaseModel {
   id: string;
@@ -22,14 +23,14 @@ export function findTeamBaseModel(db: DbTx, teamId: string, id: string) {
 }
 
 /** Newest first; `after` continues from a previous page's last item. */
-export function listTeamBaseModels(db: DbTx, teamId: string, { limit, after }: { limit: number; after?: PageCursor }) {
+export function listTeamBaseModels(db: DbTx, teamId: string, { take, after }: { take: number; after?: PageCursor }) {
   return db.baseModel.findMany({
     where: {
       teamId,
-      ...(after && { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),
+      ...afterCursor(after),
     },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit,
+    orderBy: NEWEST_FIRST,
+    take,
   });
 }
 

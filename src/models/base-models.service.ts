@@ -7,7 +7,7 @@ import type { Db, DbTx } from '../db/prisma-client.ts';
 import { isUuid } from '../db/is-uuid.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
 import { MODEL_JSON } from '../model/file-model-io.ts';
-import { encodeCursor, type PageCursor } from '../pagination/page-cursor.ts';
+import { keysetPage, type PageQuery } from '../pagination/keyset-page.ts';
 import type { QuotaGuard } from '../quotas/quota-guard.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ANY_SIZE, toBaseModelDto, type BaseModelDto } from './base-model.dto.ts';
@@ -81,11 +81,8 @@ export async function getBaseModel(db: DbTx, teamId: string, id: string): Promis
   return toBaseModelDto(row);
 }
 
-export async function listBaseModels(db: DbTx, teamId: string, page: { limit: number; cursor?: PageCursor }) {
-  const rows = await listTeamBaseModels(db, teamId, { limit: page.limit + 1, after: page.cursor });
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return { items: items.map(toBaseModelDto), nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null };
+export function listBaseModels(db: DbTx, teamId: string, query: PageQuery) {
+  return keysetPage(query, (page) => listTeamBaseModels(db, teamId, page), toBaseModelDto);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DbTx } from '../db/prisma-client.ts';
-import { countTeamRuns, teamStoredBytes, type TeamQuota } from './quotas.repository.ts';
+import { countTeamRuns, findTeamOrThrow, teamStoredBytes, type TeamQuota } from './quotas.repository.ts';
+import { countActiveKeys } from '../auth/api-keys.repository.ts';
 
 /** One limit as typed on the command line: a non-negative integer, or `none` to remove it. */
 function parseLimit(flag: string, raw: string): bigint | null {
@@ -24,12 +25,12 @@ export function parseQuotaArgs(values: { 'max-running'?: string; 'max-queued'?: 
 
 /** What `show-team` prints: the limits (null: unlimited) beside what the team uses now. */
 export async function describeTeam(db: DbTx, teamId: string) {
-  const team = await db.team.findUniqueOrThrow({ where: { id: teamId } });
+  const team = await findTeamOrThrow(db, teamId);
   const [running, queued, stored, keys] = await Promise.all([
     countTeamRuns(db, teamId, 'running'),
     countTeamRuns(db, teamId, 'queued'),
     teamStoredBytes(db, teamId),
-    db.apiKey.count({ where: { teamId, revokedAt: null } }),
+    countActiveKeys(db, teamId),
   ]);
   return {
     id: team.id,

@@ -12,10 +12,15 @@ export interface TeamQuota {
  * Locks the team row until the transaction ends. Every quota check that is followed by a
  * write (a new run, a new dataset, a run starting) takes it first, so two concurrent requests
  * of one team cannot both pass a check that only one of them fits under.
+ *
+ * FOR NO KEY UPDATE, not FOR UPDATE: quota checkers still queue behind each other, but a
+ * transaction that inserts a row referencing the team (an event, a run) takes a KEY SHARE
+ * lock on it, which FOR UPDATE would block. With FOR UPDATE, a worker starting a run (team,
+ * then run) and a cancel appending its event (run, then the team's key) deadlocked.
  */
 export async function lockTeamQuota(tx: DbTx, teamId: string): Promise<TeamQuota | null> {
   const rows = await tx.$queryRaw<TeamQuota[]>`
-    SELECT "maxRunningRuns", "maxQueuedRuns", "maxStoredBytes" FROM "Team" WHERE "id" = ${teamId} FOR UPDATE`;
+    SELECT "maxRunningRuns", "maxQueuedRuns", "maxStoredBytes" FROM "Team" WHERE "id" = ${teamId} FOR NO KEY UPDATE`;
   return rows[0] ?? null;
 }
 
@@ -39,4 +44,8 @@ export function findTeamByName(db: DbTx, name: string) {
 /** Sets the given limits (undefined leaves one as it is, null removes it). */
 export function setTeamQuota(db: DbTx, teamId: string, quota: Partial<TeamQuota>) {
   return db.team.update({ where: { id: teamId }, data: quota });
+}
+
+export function findTeamOrThrow(db: DbTx, teamId: string) {
+  return db.team.findUniqueOrThrow({ where: { id: teamId } });
 }

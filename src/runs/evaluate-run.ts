@@ -1,12 +1,9 @@
-import { access } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { AppError, notFound } from '../errors/app-error.ts';
-import { MODEL_JSON } from '../model/file-model-io.ts';
 import { datasetInfoOf } from '../datasets/dataset-info.ts';
-import { matchingTeamDataset } from '../spec/dataset-checks.ts';
+import { matchingTeamDataset } from './matching-dataset.ts';
+import { findDatasetOrThrow } from '../datasets/datasets.repository.ts';
 import type { RunSpec } from '../spec/run-spec.schema.ts';
-import { findTeamRun } from './runs.repository.ts';
+import { teamRunOr404, trainedModelDir } from './run-results.ts';
 
 type Deps = Pick<FastifyInstance, 'db' | 'storage' | 'compute'>;
 
@@ -17,13 +14,9 @@ type Deps = Pick<FastifyInstance, 'db' | 'storage' | 'compute'>;
  * 400 DATASET_MISMATCH for a dataset of another shape.
  */
 export async function evaluateRun(deps: Deps, teamId: string, runId: string, datasetId: string) {
-  const run = await findTeamRun(deps.db, teamId, runId);
-  if (!run) throw notFound('run');
-  const modelDir = deps.storage.modelDir(run.id);
-  if (!(await access(path.join(modelDir, MODEL_JSON)).then(() => true, () => false))) {
-    throw new AppError('NO_MODEL', 'this run has no trained model yet', { runId, status: run.status });
-  }
-  const training = await deps.db.dataset.findUniqueOrThrow({ where: { id: run.datasetId } });
+  const run = await teamRunOr404(deps.db, teamId, runId);
+  const modelDir = await trainedModelDir(deps, run);
+  const training = await findDatasetOrThrow(deps.db, run.datasetId);
   const dataset = await matchingTeamDataset(deps.db, teamId, datasetId, training, ['datasetId']);
   const spec = run.spec as unknown as RunSpec;
   const result = await deps.compute.evaluate({

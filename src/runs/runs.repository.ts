@@ -1,8 +1,7 @@
 import type { DbTx } from '../db/prisma-client.ts';
 import type { Prisma, RunStatus } from '../generated/prisma/client.ts';
 import type { PageCursor } from '../pagination/page-cursor.ts';
-
-export const ACTIVE_RUN_STATUSES: RunStatus[] = ['queued', 'running'];
+import { afterCursor, NEWEST_FIRST } from '../pagination/keyset-page.ts';
 
 export function createRun(db: DbTx, data: Prisma.RunUncheckedCreateInput) {
   return db.run.create({ data });
@@ -18,26 +17,72 @@ export function findRun(db: DbTx, runId: string) {
 }
 
 /** Newest first; `after` continues from a previous page's last item. */
-export function listTeamRuns(db: DbTx, teamId: string, { limit, after, status }: { limit: number; after?: PageCursor; status?: RunStatus }) {
+export function listTeamRuns(db: DbTx, teamId: string, { take, after, status }: { take: number; after?: PageCursor; status?: RunStatus }) {
   return db.run.findMany({
     where: {
       teamId,
       ...(status && { status }),
-      ...(after && { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }),
+      ...afterCursor(after),
     },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit,
+    orderBy: NEWEST_FIRST,
+    take,
   });
 }
 
-export function updateRun(db: DbTx, runId: string, data: Prisma.RunUncheckedUpdateInput) {
+/** Writes columns other than the status, which changes only through run-state-machine.ts. */
+export function updateRun(db: DbTx, runId: string, data: Omit<Prisma.RunUncheckedUpdateInput, 'status'>) {
   return db.run.update({ where: { id: runId }, data });
 }
 
-/** Changes status only if the run is still in one of `from`; returns whether it did. */
-export async function transitionRun(db: DbTx, runId: string, from: RunStatus[], data: Prisma.RunUncheckedUpdateManyInput): Promise<boolean> {
+/** Updates the run only if it is still in one of `from`; returns whether it did (run-state-machine.ts). */
+export async function updateRunWhereStatus(db: DbTx, runId: string, from: RunStatus[], data: Prisma.RunUncheckedUpdateManyInput): Promise<boolean> {
   const { count } = await db.run.updateMany({ where: { id: runId, status: { in: from } }, data });
   return count === 1;
+}
+
+export function deleteRun(db: DbTx, runId: string) {
+  return db.run.delete({ where: { id: runId } });
+}
+
+export function countTeamRunsIn(db: DbTx, teamId: string, status: RunStatus) {
+  return db.run.count({ where: { teamId, status } });
+}
+
+/** The team's queued runs in the order it wants them trained: user priority (higher first), then age. */
+export function listTeamQueuedRuns(db: DbTx, teamId: string) {
+  return db.run.findMany({
+    where: { teamId, status: 'queued' },
+    select: { id: true, priority: true },
+    orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
+  });
+}
+
+/** Every queued or running run of every team: what the queue must hold a job for. */
+export function listQueuedOrRunningRuns(db: DbTx) {
+  return db.run.findMany({ where: { status: { in: ['queued', 'running'] } }, select: { id: true, teamId: true, status: true, priority: true } });
+}
+
+/** Which of `runIds` a user asked to cancel or pause (the flags a worker polls). */
+export function findStopRequests(db: DbTx, runIds: string[]) {
+  return db.run.findMany({
+    where: { id: { in: runIds }, OR: [{ cancelRequested: true }, { pauseRequested: true }] },
+    select: { id: true, cancelRequested: true },
+  });
+}
+
+/**
+ * The team's unfinished transfer runs that start from this run's model or from one of
+ * `checkpointIds` (its checkpoints): they need those files, so the run cannot go.
+ */
+export function findTransferRunsBasedOn(db: DbTx, teamId: string, runId: string, checkpointIds: string[], statuses: RunStatus[]) {
+  return db.run.findMany({
+    where: {
+      teamId,
+      status: { in: statuses },
+      OR: [{ spec: { path: ['transfer', 'runId'], equals: runId } }, ...checkpointIds.map((id) => ({ spec: { path: ['transfer', 'checkpointId'], equals: id } }))],
+    },
+    select: { id: true },
+  });
 }
 
 export function listEpochs(db: DbTx, runId: string) {
@@ -69,6 +114,15 @@ export function listCheckpoints(db: DbTx, runId: string, kind: 'all' | 'epoch-en
 /** The checkpoint a resumed run continues from: the furthest into training, mid-epoch or not. */
 export function latestCheckpoint(db: DbTx, runId: string) {
   return db.checkpoint.findFirst({ where: { runId }, orderBy: [{ epoch: 'desc' }, { batch: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }] });
+}
+
+export async function listCheckpointIds(db: DbTx, runId: string): Promise<string[]> {
+  return (await db.checkpoint.findMany({ where: { runId }, select: { id: true } })).map((c) => c.id);
+}
+
+/** One of the team's checkpoints (through its run), or null. */
+export function findTeamCheckpoint(db: DbTx, teamId: string, checkpointId: string) {
+  return db.checkpoint.findFirst({ where: { id: checkpointId, run: { teamId } }, select: { path: true, batch: true } });
 }
 
 export function createCheckpoint(db: DbTx, data: Prisma.CheckpointUncheckedCreateInput) {

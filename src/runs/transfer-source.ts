@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { DbTx } from '../db/prisma-client.ts';
 import { AppError } from '../errors/app-error.ts';
 import { MODEL_JSON } from '../model/file-model-io.ts';
+import { findTeamBaseModel } from '../models/base-models.repository.ts';
 import type { Storage } from '../storage/storage.ts';
+import { findTeamCheckpoint, findTeamRun } from './runs.repository.ts';
 import type { TransferSpec } from '../spec/transfer-spec.schema.ts';
 
 export interface TransferSource {
@@ -20,18 +22,18 @@ export interface TransferSource {
  */
 export async function resolveTransferSource(db: DbTx, storage: Storage, teamId: string, transfer: Pick<TransferSpec, 'runId' | 'checkpointId' | 'modelId'>): Promise<TransferSource> {
   if (transfer.modelId) {
-    const row = await db.baseModel.findFirst({ where: { id: transfer.modelId, teamId }, select: { id: true } });
+    const row = await findTeamBaseModel(db, teamId, transfer.modelId);
     if (!row) throw new AppError('NOT_FOUND', 'base model not found', { path: ['transfer', 'modelId'] });
     return { dir: storage.baseModelDir(row.id), baseModelId: row.id };
   }
   if (transfer.runId) {
-    const run = await db.run.findFirst({ where: { id: transfer.runId, teamId }, select: { id: true, status: true } });
+    const run = await findTeamRun(db, teamId, transfer.runId);
     if (!run) throw new AppError('NOT_FOUND', 'run not found', { path: ['transfer', 'runId'] });
     const dir = storage.modelDir(run.id);
     if (!(await hasModel(dir))) throw new AppError('NO_MODEL', `run ${run.id} has no trained model to start from (it is ${run.status}); use one of its checkpoints`, { path: ['transfer', 'runId'], status: run.status });
     return { dir, baseModelId: null };
   }
-  const checkpoint = await db.checkpoint.findFirst({ where: { id: transfer.checkpointId, run: { teamId } }, select: { path: true, batch: true } });
+  const checkpoint = transfer.checkpointId ? await findTeamCheckpoint(db, teamId, transfer.checkpointId) : null;
   if (!checkpoint) throw new AppError('NOT_FOUND', 'checkpoint not found', { path: ['transfer', 'checkpointId'] });
   // A mid-epoch checkpoint goes as soon as its run writes the next checkpoint: no base to build on.
   if (checkpoint.batch !== null) throw new AppError('NO_MODEL', 'a mid-epoch checkpoint only serves resuming its run and is replaced by the next one; use an end-of-epoch checkpoint', { path: ['transfer', 'checkpointId'] });

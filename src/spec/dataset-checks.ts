@@ -1,14 +1,19 @@
 import type { Dataset } from '../generated/prisma/client.ts';
-import type { DbTx } from '../db/prisma-client.ts';
 import { AppError } from '../errors/app-error.ts';
 import { historyKeyOf } from './metric-names.ts';
 import { monitorKey } from './callbacks-spec.schema.ts';
 import type { RunSpec } from './run-spec.schema.ts';
+import { checkAugmentationFits } from './augmentation-spec.schema.ts';
 
 /**
- * Checks of a spec's `fit` and `callbacks` that need its datasets, made before a run is
- * queued (the schema has already checked each field alone).
+ * Checks of a spec's `fit`, `callbacks` and `augmentation` against its training dataset,
+ * made before a run is queued (the schema has already checked each field alone).
  */
+export function checkSpecAgainstDataset(spec: RunSpec, training: Dataset): void {
+  checkClassWeight(spec, training);
+  checkMonitors(spec);
+  if (spec.augmentation) checkAugmentationFits(training.inputShape);
+}
 
 /** What must match for a dataset to stand in for the training data: shapes, task and classes. */
 export function datasetMismatch(candidate: Dataset, training: Dataset): Record<string, { expected: unknown; got: unknown }> | null {
@@ -22,24 +27,6 @@ export function datasetMismatch(candidate: Dataset, training: Dataset): Record<s
   compare('numClasses', training.numClasses, candidate.numClasses);
   if (training.task !== 'regression') compare('classNames', training.classNames, candidate.classNames);
   return Object.keys(diffs).length ? diffs : null;
-}
-
-/**
- * A team dataset that may be evaluated against `training`: 404 when it is not the team's,
- * 409 while not ready, 400 DATASET_MISMATCH naming what differs.
- */
-export async function matchingTeamDataset(db: DbTx, teamId: string, datasetId: string, training: Dataset, path: (string | number)[]): Promise<Dataset> {
-  const dataset = await db.dataset.findFirst({ where: { id: datasetId, teamId } });
-  if (!dataset) throw new AppError('NOT_FOUND', 'dataset not found', { datasetId, path });
-  if (dataset.status !== 'ready') {
-    throw new AppError('DATASET_NOT_READY', `dataset is ${dataset.status}, not ready`, { datasetId, status: dataset.status, path });
-  }
-  const diffs = datasetMismatch(dataset, training);
-  if (diffs) {
-    const what = Object.keys(diffs).join(', ');
-    throw new AppError('DATASET_MISMATCH', `dataset ${datasetId} does not match the training dataset ${training.id}: its ${what} differ`, { datasetId, path, differences: diffs });
-  }
-  return dataset;
 }
 
 /** Class weights only mean something for single-label classification, and only for classes the dataset has. */

@@ -28,7 +28,6 @@ export const ACTIVATIONS = [
   'gelu_new',
 ] as const;
 export const activationSchema = z.enum(ACTIVATIONS);
-export type Activation = z.infer<typeof activationSchema>;
 
 const MAX_KERNEL = 64;
 const MAX_STRIDE = 64;
@@ -211,7 +210,6 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
   concatenateLayerSchema,
 ]);
 export type LayerSpec = z.infer<typeof layerSpecSchema>;
-export type LayerType = LayerSpec['type'];
 
 /** `model: { layers }`: a layer list, sequential or (with `inputs`) a graph. */
 export const layersModelSpecSchema = z

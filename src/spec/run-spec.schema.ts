@@ -43,7 +43,6 @@ export const fitSpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['testSplit'], message: 'validationSplit + testSplit must leave samples to train on (sum below 1)' });
     }
   });
-export type FitSpec = z.infer<typeof fitSpecSchema>;
 
 /**
  * The body of POST /v1/runs. Strict at every level, so a misspelt key (`learningrate`)

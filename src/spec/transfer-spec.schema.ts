@@ -18,7 +18,6 @@ export const transferPhaseSchema = z
     unfreezeFrom: layerRefSchema.optional(),
   })
   .strict();
-export type TransferPhase = z.infer<typeof transferPhaseSchema>;
 
 /**
  * `transfer` of a run spec: start from another model instead of `model`. The base is one

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createPrismaClient, type Db } from '../../src/db/prisma-client.ts';
-import { ownedRuns, RunLeases } from '../../workers/run-lease.ts';
+import { RunLeases } from '../../workers/run-lease.ts';
+import { ownedRuns } from '../../workers/run-leases.repository.ts';
 
 /** The PostgreSQL-side guard that no run is trained by two workers at once. */
 describe('RunLeases', () => {

@@ -18,7 +18,7 @@ export class TrainerCrashedError extends Error {
   override name = 'TrainerCrashedError';
 }
 
-type RunMessage = Exclude<ChildMessage, { type: 'ready' }>;
+export type RunMessage = Exclude<ChildMessage, { type: 'ready' }>;
 
 /**
  * One long-lived child process running tfjs. Training is CPU-bound and would block the

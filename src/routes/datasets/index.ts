@@ -5,16 +5,11 @@ import { AppError } from '../../errors/app-error.ts';
 import { ingestDataset } from '../../datasets/dataset-ingest.ts';
 import { datasetDtoSchema, datasetPageSchema } from '../../datasets/dataset.dto.ts';
 import { deleteDataset, getDataset, listDatasets } from '../../datasets/datasets.service.ts';
-import { pageCursorSchema } from '../../pagination/page-cursor.ts';
+import { pageQuerySchema } from '../../pagination/keyset-page.ts';
 import type { ZipLimits } from '../../datasets/zip-archive.ts';
 
 // Ids are plain strings here: a malformed id answers 404 like an unknown one, never 400.
 const idParams = z.object({ id: z.string() });
-
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: pageCursorSchema.optional(),
-});
 
 export default async function datasetRoutes(fastify: FastifyInstance, opts: { zipLimits: ZipLimits }) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -28,7 +23,7 @@ export default async function datasetRoutes(fastify: FastifyInstance, opts: { zi
     return reply.status(201).send(dataset);
   });
 
-  app.get('/', { schema: { querystring: listQuery, response: { 200: datasetPageSchema } } }, async (request) =>
+  app.get('/', { schema: { querystring: pageQuerySchema, response: { 200: datasetPageSchema } } }, async (request) =>
     listDatasets(app.db, request.team.id, request.query),
   );
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { pingDatabase } from '../../db/health.repository.ts';
 
 export default async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -6,7 +7,7 @@ export default async function healthRoutes(app: FastifyInstance) {
   /** Ready when both PostgreSQL and Redis answer; 503 names the one that does not. */
   app.get('/readyz', async (_request, reply) => {
     const [postgres, redis] = await Promise.all([
-      app.db.$queryRaw`SELECT 1`.then(() => 'ok', () => 'unreachable'),
+      pingDatabase(app.db).then(() => 'ok', () => 'unreachable'),
       app.redis.ping().then(() => 'ok', () => 'unreachable'),
     ]);
     const ready = postgres === 'ok' && redis === 'ok';

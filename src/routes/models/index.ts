@@ -5,14 +5,10 @@ import { AppError } from '../../errors/app-error.ts';
 import { baseModelDtoSchema, baseModelPageSchema } from '../../models/base-model.dto.ts';
 import { deleteBaseModel, getBaseModel, listBaseModels, uploadBaseModel } from '../../models/base-models.service.ts';
 import { MAX_WEIGHT_FILES } from '../../models/model-upload.ts';
-import { pageCursorSchema } from '../../pagination/page-cursor.ts';
+import { pageQuerySchema } from '../../pagination/keyset-page.ts';
 
 // Ids are plain strings here: a malformed id answers 404 like an unknown one, never 400.
 const idParams = z.object({ id: z.string() });
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: pageCursorSchema.optional(),
-});
 
 /** Uploaded base models for transfer learning: tfjs layers format (also what tensorflowjs_converter makes of a Keras model). */
 export default async function modelRoutes(fastify: FastifyInstance, opts: { maxBytes: number }) {
@@ -28,7 +24,7 @@ export default async function modelRoutes(fastify: FastifyInstance, opts: { maxB
     return reply.status(201).send(model);
   });
 
-  app.get('/', { schema: { querystring: listQuery, response: { 200: baseModelPageSchema } } }, async (request) => listBaseModels(app.db, request.team.id, request.query));
+  app.get('/', { schema: { querystring: pageQuerySchema, response: { 200: baseModelPageSchema } } }, async (request) => listBaseModels(app.db, request.team.id, request.query));
 
   app.get('/:id', { schema: { params: idParams, response: { 200: baseModelDtoSchema } } }, async (request) => getBaseModel(app.db, request.team.id, request.params.id));
 

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { pageCursorSchema } from '../../pagination/page-cursor.ts';
+import { pageQuerySchema } from '../../pagination/keyset-page.ts';
 
 export const runParams = z.object({ id: z.string() });
 
-export const listRunsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: pageCursorSchema.optional(),
+export const listRunsQuery = pageQuerySchema.extend({
   status: z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'canceled']).optional(),
 });
 
@@ -18,3 +16,23 @@ export const predictBody = z.object({ instances: z.array(nestedNumbers).min(1).m
 
 /** POST /v1/runs/:id/evaluate: one of the team's datasets, shaped like the run's training data. */
 export const evaluateBody = z.object({ datasetId: z.string().uuid() }).strict();
+
+const probabilities = z.array(z.number());
+/** POST /v1/runs/:id/predict: one prediction per instance, shaped by the dataset's task. */
+export const predictResponse = z.object({
+  predictions: z.array(
+    z.union([
+      z.object({ probabilities, classIndex: z.number().int(), className: z.string() }),
+      z.object({ probabilities, labels: z.array(z.string()) }),
+      z.object({ value: z.array(z.number()) }),
+    ]),
+  ),
+});
+
+export const evaluateResponse = z.object({
+  runId: z.string(),
+  datasetId: z.string(),
+  metrics: z.record(z.string(), z.number()),
+  numSamples: z.number().int(),
+  confusionMatrix: z.object({ classNames: z.array(z.string()), matrix: z.array(z.array(z.number())) }).optional(),
+});

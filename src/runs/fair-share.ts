@@ -1,10 +1,12 @@
 import type { Queue } from 'bullmq';
 import type { DbTx } from '../db/prisma-client.ts';
+import { bullPriority } from '../jobs/job-priority.ts';
+import { countTeamRunsIn, listTeamQueuedRuns } from './runs.repository.ts';
 
 /**
  * Fair share between teams on one queue, with BullMQ priorities (1 is served first).
  *
- * A run's priority is `band × 101 + (101 − user priority)`, where the band is its rank among
+ * A run's BullMQ priority is `band × 101 + (101 − user priority)` (src/jobs/job-priority.ts), where the band is its rank among
  * its team's active runs: the team's running runs count first, then its queued runs ordered
  * by user priority (0..100, higher first), then age. So every team's next run sits in the
  * band of "how many runs this team already has ahead of it", and a team with a long backlog
@@ -19,26 +21,9 @@ import type { DbTx } from '../db/prisma-client.ts';
  * of truth, and is idempotent: two racing rebalances leave at worst a briefly stale band that
  * the next one corrects.
  */
-export const PRIORITY_BAND = 101;
-
-/** BullMQ refuses priorities above 2^21; past ~20 000 runs ahead a team's runs share the last band. */
-const MAX_BULL_PRIORITY = 2 ** 21;
-
-/** The BullMQ priority of a run `rank` places behind its own team's, at user priority 0..100. */
-export function bullPriority(rank: number, userPriority: number): number {
-  return Math.min(MAX_BULL_PRIORITY, rank * PRIORITY_BAND + (PRIORITY_BAND - userPriority));
-}
-
 /** Each queued run of the team with its rank (see above), best first. */
 export async function teamQueueRanks(db: DbTx, teamId: string): Promise<{ runId: string; priority: number; rank: number }[]> {
-  const [running, queued] = await Promise.all([
-    db.run.count({ where: { teamId, status: 'running' } }),
-    db.run.findMany({
-      where: { teamId, status: 'queued' },
-      select: { id: true, priority: true },
-      orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
-    }),
-  ]);
+  const [running, queued] = await Promise.all([countTeamRunsIn(db, teamId, 'running'), listTeamQueuedRuns(db, teamId)]);
   return queued.map((run, i) => ({ runId: run.id, priority: run.priority, rank: running + i }));
 }
 
