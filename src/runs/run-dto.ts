@@ -45,6 +45,8 @@ export const epochDtoSchema = z.looseObject({
   val_acc: z.number().nullable(),
   durationMs: z.number(),
   samplesPerSec: z.number(),
+  /** The optimizer's learning rate during the epoch (schedules and reduce-on-plateau change it). */
+  learningRate: z.number().optional(),
   createdAt: isoDate,
 });
 export const runMetricsSchema = z.object({ runId: z.string(), epochs: z.array(epochDtoSchema) });

@@ -166,6 +166,46 @@ function tagOf(member: Json, deref: (s: unknown) => Json): string | undefined {
   return undefined;
 }
 
+/** Routes that stream a stored file as it is (tfjs's model.json): the file, not a schema of ours, decides its shape. */
+const STREAMED_FILES = new Set(['GET /v1/runs/:id/model/model.json']);
+
+/** zod writes a nullable value as `anyOf: [X, { type: 'null' }]`, the document as X with `nullable: true`: the same thing. */
+function collapseNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(collapseNullable);
+  if (!node || typeof node !== 'object') return node;
+  const obj = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, collapseNullable(v)])) as Json;
+  const members = obj.anyOf as Json[] | undefined;
+  if (Array.isArray(members) && members.length === 2 && members.some((m) => m.type === 'null')) {
+    const { anyOf: _anyOf, ...rest } = obj;
+    return { ...rest, ...members.find((m) => m.type !== 'null'), nullable: true };
+  }
+  return obj;
+}
+
+/** Property names (or enum values) by path: what a client reads, without required-ness or strictness. */
+function flatShapes(shapes: Map<string, Shape>): Map<string, string[]> {
+  return new Map([...shapes].map(([at, shape]) => [at, 'props' in shape ? shape.props : shape.enum]));
+}
+
+/**
+ * Where a route's declared answer and the document disagree. A field the route leaves open
+ * (z.unknown(), a plain string) may be detailed further by the document; everything the route
+ * does describe must be documented exactly, and the document may not add fields beside them.
+ */
+function shapeDifferences(route: Map<string, string[]>, documented: Map<string, string[]>): string[] {
+  const problems: string[] = [];
+  const opaque: string[] = [];
+  for (const [at, names] of route) {
+    const theirs = documented.get(at);
+    if (!theirs) problems.push(`${at || '(root)'} is not documented`);
+    else if (JSON.stringify(theirs) !== JSON.stringify(names)) problems.push(`${at || '(root)'}: route ${JSON.stringify(names)}, document ${JSON.stringify(theirs)}`);
+    for (const name of names) if (![...route.keys()].some((k) => k.startsWith(`${at}.${name}`))) opaque.push(`${at}.${name}`);
+  }
+  const underOpaque = (at: string) => opaque.some((o) => at === o || at.startsWith(`${o}.`) || at.startsWith(`${o}[`) || at.startsWith(`${o}<`));
+  for (const at of documented.keys()) if (!route.has(at) && !underOpaque(at)) problems.push(`${at} is documented but not declared by the route`);
+  return problems;
+}
+
 /** Zod's JSON schema of a run spec, with the model's three forms in place of its opaque pre-parse. */
 function zodRunSpecJson(): Json {
   const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
@@ -271,6 +311,34 @@ describe('openapi.yaml', () => {
       expect(registered.size).toBeGreaterThan(10);
       const diff = routeDiff(documented, registered);
       expect(diff, `\n${diff}\n`).toBe('');
+    });
+
+    it('has every route that answers JSON declare its response schema, and no other route', () => {
+      const problems: string[] = [];
+      for (const route of t.app.registeredRoutes.filter((r) => !r.websocket && !isDocsPlumbing(r.url))) {
+        const op = documentedOperations(doc).get(key(route.method, toOpenApiPath(route.url)));
+        const jsonSuccess = Object.entries((op?.responses as Json) ?? {}).filter(([status, res]) => /^2/.test(status) && (deref(res).content as Json | undefined)?.['application/json']);
+        if (STREAMED_FILES.has(key(route.method, route.url))) continue;
+        for (const [status] of jsonSuccess) if (!route.responses[status]) problems.push(`${key(route.method, route.url)} answers ${status} JSON but declares no response schema for it`);
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it("documents each route's answers as its declared zod schemas, field by field", () => {
+      const mismatches: string[] = [];
+      let compared = 0;
+      for (const route of t.app.registeredRoutes) {
+        const op = documentedOperations(doc).get(key(route.method, toOpenApiPath(route.url)));
+        for (const [status, schema] of Object.entries(route.responses)) {
+          const documented = deref((deref((op?.responses as Json)?.[status]).content as Json)?.['application/json'])?.schema;
+          const json = collapseNullable(z.toJSONSchema(schema as z.ZodType, { io: 'output', unrepresentable: 'any' })) as Json;
+          const problems = shapeDifferences(flatShapes(schemaShapes(json, makeDeref(json))), flatShapes(schemaShapes(documented, deref)));
+          compared++;
+          if (problems.length) mismatches.push(`${key(route.method, route.url)} ${status}: ${problems.join('; ')}`);
+        }
+      }
+      expect(compared).toBeGreaterThan(15);
+      expect(mismatches, mismatches.join('\n')).toEqual([]);
     });
 
     it('marks the WebSocket routes, and only those, with x-websocket: true', () => {

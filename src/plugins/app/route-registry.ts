@@ -4,6 +4,8 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   websocket: boolean;
+  /** The route's declared answers by status (zod schemas): what its handler's output is checked against. */
+  responses: Record<string, unknown>;
 }
 
 declare module 'fastify' {
@@ -25,7 +27,7 @@ export default fp(
         if (method === 'HEAD') continue;
         // @fastify/websocket routes: `websocket: true`, or a `wsHandler` beside a plain `handler`.
         const ws = route as { websocket?: boolean; wsHandler?: unknown };
-        routes.push({ method, url: route.url, websocket: Boolean(ws.websocket || ws.wsHandler) });
+        routes.push({ method, url: route.url, websocket: Boolean(ws.websocket || ws.wsHandler), responses: (route.schema?.response as Record<string, unknown> | undefined) ?? {} });
       }
     });
   },
