@@ -2,6 +2,9 @@ import { cancelChannel, pauseChannel } from '../src/jobs/job-contracts.ts';
 import { createRedis } from '../src/redis/redis-connection.ts';
 import type { ActiveRun, StopIntent } from './train-context.ts';
 
+/** Which intent wins when two arrive: losing the lease beats all (nothing may be recorded), then a cancel, a pause, a handoff. */
+const PRECEDENCE: Record<StopIntent, number> = { 'lease-lost': 3, cancel: 2, pause: 1, handoff: 0 };
+
 /**
  * Asks a run's trainer to stop at the next batch; a user's cancel overrides a pause or a
  * handoff. A run whose trainer is not assigned yet keeps the intent, and is stopped as soon
@@ -9,8 +12,7 @@ import type { ActiveRun, StopIntent } from './train-context.ts';
  */
 export function requestStop(active: Map<string, ActiveRun>, runId: string, intent: StopIntent): void {
   const entry = active.get(runId);
-  if (!entry || entry.stop === intent || entry.stop === 'cancel') return;
-  if (intent === 'handoff' && entry.stop === 'pause') return;
+  if (!entry || (entry.stop && PRECEDENCE[entry.stop] >= PRECEDENCE[intent])) return;
   entry.stop = intent;
   entry.trainer?.cancel();
 }

@@ -1,4 +1,4 @@
-import { WaitingError, type Job } from 'bullmq';
+import { DelayedError, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../src/db/prisma-client.ts';
 import type { Checkpoint } from '../src/generated/prisma/client.ts';
@@ -8,8 +8,12 @@ import type { BackendInfo, TrainerProcess } from './trainer/trainer-process.ts';
 import type { TrainerPool } from './trainer/trainer-pool.ts';
 
 /** What the train processor (train.processor.ts) and its supervision of a trainer share. */
-/** Why a worker stops a run before its last epoch: the user canceled or paused it, or the worker is shutting down. */
-export type StopIntent = 'cancel' | 'pause' | 'handoff';
+/**
+ * Why a worker stops a run before its last epoch: the user canceled or paused it, the worker
+ * is shutting down (`handoff`), or it lost the PostgreSQL connection holding its leases
+ * (`lease-lost`: the run is no longer its to train or record; it goes back to the queue as it is).
+ */
+export type StopIntent = 'cancel' | 'pause' | 'handoff' | 'lease-lost';
 
 export interface ActiveRun {
   runId: string;
@@ -52,6 +56,12 @@ export interface ResumePoint {
 /** "epoch 3" for an end-of-epoch checkpoint, "epoch 3, batch 120" for a mid-epoch one. */
 export function checkpointLabel(epoch: number, batch: number | undefined): string {
   return batch === undefined ? `epoch ${epoch}` : `epoch ${epoch}, batch ${batch}`;
+}
+
+/** Back to the queue in `ms`, without using one of the job's attempts. */
+export async function deferJob(job: Job, token: string | undefined, ms: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + ms, token);
+  throw new DelayedError();
 }
 
 /** Straight back to wait, not via a lock expiry and a stalled check: another worker takes it now. */

@@ -2,11 +2,14 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Checkpoint, Run } from '../src/generated/prisma/client.ts';
 import { trainJobSchema } from '../src/jobs/job-contracts.ts';
 import { findRun, latestCheckpoint } from '../src/runs/runs.repository.ts';
-import { checkpointLabel, requeueJob, type ActiveRun, type ResumePoint, type TrainProcessorDeps } from './train-context.ts';
+import { checkpointLabel, deferJob, requeueJob, type ActiveRun, type ResumePoint, type TrainProcessorDeps } from './train-context.ts';
 import { RunRecorder } from './run-recorder.ts';
 import { admitUnderRunningLimit, deferAtRunningLimit } from './running-limit.ts';
 import { resolveTrainInputs } from './train-inputs.ts';
 import { superviseTraining } from './training-supervision.ts';
+
+/** How soon a job taken while the lease connection is down comes back. */
+const LEASE_RETRY_MS = 2000;
 
 /**
  * Takes one run from the queue to a final state, or back to the queue. PostgreSQL decides:
@@ -21,6 +24,8 @@ export function createTrainProcessor(deps: TrainProcessorDeps) {
     const parsed = trainJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
     const { runId } = parsed.data;
+    // Without the lease connection (PostgreSQL restarting) nothing can be owned: try again shortly.
+    if (!deps.leases.available) return deferJob(job, token, LEASE_RETRY_MS);
     if (!(await deps.leases.tryAcquire(runId))) return 'skipped: another worker trains this run';
     try {
       return await trainLeasedRun(deps, job, token, runId);

@@ -44,12 +44,16 @@ export async function superviseTraining(s: Supervision): Promise<string> {
     // A stop asked for before the trainer had the run: it stops at its first batch.
     if (entry.stop) trainer.cancel();
     const final = await training;
+    if (entry.stop === 'lease-lost') return await requeueJob(s.job, s.token);
     if (progress.handedBack) return await handBack(s, progress);
     if (final.type === 'failed') throw new UnrecoverableError(`${final.code}: ${final.message}`);
     return entry.stop === 'pause' && final.status === 'canceled' ? 'paused' : final.status;
   } catch (err) {
-    if (!(err instanceof TrainerCrashedError)) throw err;
-    return afterCrash(s, progress, err);
+    if (err instanceof TrainerCrashedError) return afterCrash(s, progress, err);
+    // Recording failed (PostgreSQL went away mid-run, say): the trainer may still be training
+    // this run, and must not be handed the next one busy. BullMQ retries from the last checkpoint.
+    await trainer.stop();
+    throw err;
   } finally {
     entry.trainer = null;
     deps.pool.release(trainer);
@@ -69,6 +73,8 @@ async function trainJobOf({ deps, run, inputs, resume }: Supervision): Promise<T
 
 /** Records one message of the trainer; awaited one at a time, so database writes keep the order of epochs. */
 async function recordMessage({ deps, job, recorder, entry, inputs }: Supervision, progress: Progress, msg: RunMessage): Promise<void> {
+  // Without its lease the run is no longer this worker's: whoever trains it next records it.
+  if (entry.stop === 'lease-lost') return;
   switch (msg.type) {
     case 'started':
       return void (await recorder.summary(msg.summary));
@@ -108,6 +114,7 @@ async function handBack({ deps, job, token, recorder }: Supervision, progress: P
  */
 async function afterCrash(s: Supervision, progress: Progress, err: TrainerCrashedError): Promise<string> {
   const { job, recorder, entry } = s;
+  if (entry.stop === 'lease-lost') return requeueJob(job, s.token);
   if (entry.stop === 'handoff') return handBack(s, progress);
   if (entry.stop === 'pause') {
     await recorder.pause(`paused by user after epoch ${progress.lastEpochDone}`);

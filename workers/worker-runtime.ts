@@ -7,7 +7,7 @@ import { createPrismaClient } from '../src/db/prisma-client.ts';
 import { QueueName } from '../src/jobs/job-contracts.ts';
 import { bullPrefix, trainWorkerTuning } from '../src/jobs/train-queue.ts';
 import { rebalanceTeamQueue } from '../src/runs/fair-share.ts';
-import { createRedis } from '../src/redis/redis-connection.ts';
+import { createRedis, duplicateRedis } from '../src/redis/redis-connection.ts';
 import { Storage } from '../src/storage/storage.ts';
 import { removeWorker } from '../src/workers/worker-registry.ts';
 import { RunLeases } from './run-lease.ts';
@@ -33,29 +33,21 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-export interface StartWorkerOptions {
-  /** Called when the worker cannot go on safely (it lost its PostgreSQL leases); the entry exits. */
-  onFatal?: (err: Error) => void;
-}
-
 /**
  * A worker: a pool of trainer processes, a BullMQ worker feeding them, run leases in
  * PostgreSQL, a control listener (cancel, pause), heartbeats and the reconciler. Its own
  * entry (`worker.ts`) adds signals; tests start it directly.
  */
-export async function startWorker(config: AppConfig, log: Logger, options: StartWorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker(config: AppConfig, log: Logger): Promise<RunningWorker> {
   const workerId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   const db = createPrismaClient(config.databaseUrl);
   const redis = createRedis(config.redisUrl, 'trainyard-worker');
   const active = new Map<string, ActiveRun>();
   let shuttingDown = false;
 
-  const leases = new RunLeases(config.databaseUrl, (runIds) => {
-    const err = new Error(`lost the PostgreSQL connection holding the leases of ${runIds.length} run(s)`);
-    log.error({ runIds }, err.message);
-    // Without its leases this worker could train a run another worker took over: stop.
-    if (!shuttingDown) options.onFatal?.(err);
-  });
+  // Set once the BullMQ worker exists; the leases can only be lost after they connected.
+  let recoverLeases: (runIds: string[]) => void = () => {};
+  const leases = new RunLeases(config.databaseUrl, (runIds) => recoverLeases(runIds));
   await leases.connect();
 
   const pool = new TrainerPool(config.worker.concurrency, config.worker.backend);
@@ -64,7 +56,7 @@ export async function startWorker(config: AppConfig, log: Logger, options: Start
 
   const control = await listenForStopRequests({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, active });
   const heartbeat = await startHeartbeat({ db, redis, config, log, workerId, backend, active });
-  const queue = new Queue(QueueName.train, { connection: redis.duplicate(), prefix: bullPrefix(config.redisPrefix) });
+  const queue = new Queue(QueueName.train, { connection: duplicateRedis(redis), prefix: bullPrefix(config.redisPrefix) });
   const bullConnection = createRedis(config.redisUrl, 'trainyard-worker-bull');
   const processor = createTrainProcessor({
     db, redis, redisPrefix: config.redisPrefix, storage: new Storage(config.storageDir), pool, leases, workerId, backend,
@@ -79,6 +71,9 @@ export async function startWorker(config: AppConfig, log: Logger, options: Start
   });
   logJobEvents(worker, log, heartbeat.beat);
   const reconciler = startReconcileLoop(config.worker.reconcileIntervalS, log, () => reconcileRuns({ db, redis, redisPrefix: config.redisPrefix, queue, leases, log }));
+  recoverLeases = (runIds) => {
+    if (!shuttingDown) void recoverFromLostLeases({ leases, active, log, reconcile: reconciler.run }, runIds);
+  };
 
   let closed: Promise<void> | null = null;
   const close = () =>
@@ -99,6 +94,25 @@ export async function startWorker(config: AppConfig, log: Logger, options: Start
       await Promise.all([control.close(), redis.quit(), bullConnection.quit(), db.$disconnect()]);
     })());
   return { workerId, backend, reconcile: reconciler.run, close };
+}
+
+/**
+ * The PostgreSQL connection holding this worker's leases broke (PostgreSQL restarted, the
+ * network failed): PostgreSQL has released the locks, so the runs in flight are no longer
+ * this worker's to train or record. They stop at their next batch and go back to the queue
+ * as they are (their rows stay `running`; whoever takes them next resumes them from their
+ * last checkpoint). The worker takes no job until its leases are back, then reconciles the
+ * queue with PostgreSQL and goes on: it never exits for this.
+ */
+async function recoverFromLostLeases(
+  deps: { leases: RunLeases; active: Map<string, ActiveRun>; log: Logger; reconcile: () => Promise<unknown> },
+  runIds: string[],
+) {
+  deps.log.error({ runIds }, `lost the PostgreSQL connection holding the leases of ${runIds.length} run(s); stopping them and reconnecting`);
+  for (const runId of deps.active.keys()) requestStop(deps.active, runId, 'lease-lost');
+  if (!(await deps.leases.reconnect())) return;
+  deps.log.info('run leases reconnected; reconciling the queue with PostgreSQL');
+  await deps.reconcile().catch((err) => deps.log.warn({ err }, 'reconciling runs with the queue failed'));
 }
 
 function logJobEvents(worker: Worker, log: Logger, beat: () => Promise<unknown>) {

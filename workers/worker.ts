@@ -17,15 +17,15 @@ runMain('trainyard-worker', async () => {
   let worker: RunningWorker | undefined;
   let stopping = false;
   /** Hands the runs in flight back to the queue (see RunningWorker.close), then exits. */
-  const shutdown = async (signal: string, exitCode = 0) => {
+  const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: handing runs in flight back to the queue');
     await worker?.close();
     log.info('stopped');
-    process.exit(exitCode);
+    process.exit(0);
   };
-  worker = await startWorker(config, log, { onFatal: (err) => void shutdown(err.message, 1) });
+  worker = await startWorker(config, log);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 });

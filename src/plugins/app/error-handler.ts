@@ -3,6 +3,10 @@ import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
+import { isUnreachableService } from '../../errors/unreachable-service.ts';
+
+/** What a client is told to wait while PostgreSQL or Redis is away (a restart takes seconds). */
+const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 /**
  * The one place errors become HTTP answers: `{ error: { code, message, details } }`.
@@ -29,6 +33,11 @@ export default fp(
       const fastifyErr = err as FastifyError;
       if (fastifyErr.statusCode && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
         return reply.status(fastifyErr.statusCode).send({ error: { code: fastifyCode(fastifyErr), message: fastifyErr.message, details: null } });
+      }
+      if (isUnreachableService(err)) {
+        request.log.warn({ err }, 'a backing service is unreachable');
+        reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
+        return reply.status(503).send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'PostgreSQL or Redis is unreachable right now; try again shortly', details: null } });
       }
       request.log.error({ err }, 'unhandled error');
       return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Internal server error', details: null } });
