@@ -59,7 +59,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
   await app.register(storagePlugin, { storageDir: config.storageDir });
   await app.register(authPlugin);
   await app.register(queuesPlugin, { redisPrefix: config.redisPrefix });
-  await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams });
+  await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams, backend: config.compute.backend });
   await app.register(quotasPlugin, { retryAfterS: config.limits.quotaRetryAfterS });
 
   await app.register(healthRoutes);

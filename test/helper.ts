@@ -19,6 +19,7 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     STORAGE_DIR: storageDir,
     LOG_LEVEL: 'silent',
     TRAIN_BACKEND: 'cpu',
+    COMPUTE_BACKEND: 'cpu',
     // Test files share one database: a reconciler would queue other files' runs into this file's queue.
     RECONCILE_INTERVAL_S: '0',
     ...overrides,

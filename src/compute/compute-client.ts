@@ -7,6 +7,7 @@ import type { DatasetShape } from '../model/dataset-shape.ts';
 import type { ModelSummary } from '../model/model-summary.ts';
 import type { RunSpec } from '../spec/run-spec.schema.ts';
 import { childExecArgv } from '../startup/child-exec-argv.ts';
+import type { BackendChoice } from '../training/backends.ts';
 import type { ModelInspection } from '../model/inspect-model.ts';
 import type { ComputeChildMessage, ComputeErrorBody, ComputeMethod, ComputeMethods, EvaluateRequest, EvaluateResult, PredictRequest, PredictResult } from './compute-protocol.ts';
 
@@ -17,8 +18,8 @@ export interface ComputeClientOptions {
   timeoutMs?: number;
   /** Node flags for the child. Default: the API's own, with tsx's loader added when missing (see child-exec-argv.ts). */
   execArgv?: string[];
-  /** tfjs backend of the child. Default 'cpu': the API should not take GPU memory from training. */
-  backend?: 'cpu' | 'engine' | 'tfjs-node' | 'auto';
+  /** tfjs backend of the child, chosen as the worker chooses its own (COMPUTE_BACKEND). Default 'cpu'. */
+  backend?: BackendChoice;
   /** Trained models kept loaded for predict. Default 4. */
   modelCacheSize?: number;
   /** Milliseconds an evaluate call (a whole dataset) may take. Default 300 000. */
@@ -55,8 +56,8 @@ export class ComputeClient {
 
   /** Predictions for raw instances (preprocessed in the child as in training); AppError VALIDATION_FAILED names a misshapen instance. */
   predict(request: PredictRequest): Promise<PredictResult> {
-    const { modelDir, instances, inputShape, preprocessing, task, classNames, numClasses } = request;
-    return this.call('predict', { modelDir, instances, inputShape, preprocessing, task, classNames, numClasses });
+    const { modelDir, inputs, count, inputShape, preprocessing, task, classNames, numClasses } = request;
+    return this.call('predict', { modelDir, inputs, count, inputShape, preprocessing, task, classNames, numClasses });
   }
 
   /**
@@ -113,7 +114,8 @@ export class ComputeClient {
 
   private startChild(): Promise<ChildProcess> {
     const args = [this.options.backend ?? 'cpu', String(this.options.modelCacheSize ?? 4), ...(this.options.modelMaxParams ? [String(this.options.modelMaxParams)] : [])];
-    const child = fork(CHILD_ENTRY, args, { execArgv: this.options.execArgv ?? childExecArgv() });
+    // Advanced serialization: predict inputs cross as typed arrays, not as JSON number lists.
+    const child = fork(CHILD_ENTRY, args, { execArgv: this.options.execArgv ?? childExecArgv(), serialization: 'advanced' });
     return new Promise((resolve, reject) => {
       const onStartExit = (code: number | null) => reject(new AppError('SERVICE_UNAVAILABLE', `the compute process exited while starting (code ${code})`));
       child.once('exit', onStartExit);

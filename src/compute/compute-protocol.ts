@@ -13,8 +13,9 @@ import type { ModelInspection } from '../model/inspect-model.ts';
 export interface PredictRequest {
   /** Holds model.json + weights.bin (see src/model/file-model-io.ts). */
   modelDir: string;
-  /** Each instance: nested arrays shaped like one input, or flat; raw values, before preprocessing. */
-  instances: unknown[];
+  /** `count` instances of prod(inputShape) raw values each (before preprocessing), flat. */
+  inputs: Float32Array;
+  count: number;
   inputShape: number[];
   preprocessing: Preprocessing;
   task: DatasetShape['task'];

@@ -12,6 +12,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   STORAGE_DIR: z.string().min(1).default('./data'),
   TRAIN_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
+  /** The backend of the API's compute process (predict, evaluate, spec checks), chosen like the worker's. */
+  COMPUTE_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -72,6 +74,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       wsPingIntervalS: env.WS_PING_INTERVAL_S,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     },
+    compute: { backend: env.COMPUTE_BACKEND },
     limits: {
       modelMaxParams: env.MODEL_MAX_PARAMS,
       quotaRetryAfterS: env.QUOTA_RETRY_AFTER_S,

@@ -8,6 +8,7 @@ import type { DbTx } from '../db/prisma-client.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
 import type { RunStatus } from '../generated/prisma/client.ts';
 import { MODEL_JSON } from '../model/file-model-io.ts';
+import { flattenPredictInput, type PredictInput } from '../compute/predict-inputs.ts';
 import { keysetPage, type PageQuery } from '../pagination/keyset-page.ts';
 import { toCheckpointDto, toEpochDto, toRunDto } from './run-dto.ts';
 import { findTeamRun, listCheckpoints, listEpochs, listTeamRuns } from './runs.repository.ts';
@@ -52,11 +53,11 @@ export async function runModelFile(deps: ResultDeps, teamId: string, runId: stri
 }
 
 /** Predictions of the run's trained model, in the compute child, preprocessed as its training data was. */
-export async function predictRun(deps: ResultDeps, teamId: string, runId: string, instances: unknown[]) {
+export async function predictRun(deps: ResultDeps, teamId: string, runId: string, input: PredictInput) {
   const run = await teamRunOr404(deps.db, teamId, runId);
   const modelDir = await trainedModelDir(deps, run);
-  const dataset = await findDatasetOrThrow(deps.db, run.datasetId);
-  return deps.compute.predict({ modelDir, instances, ...datasetInfoOf(dataset) });
+  const dataset = datasetInfoOf(await findDatasetOrThrow(deps.db, run.datasetId));
+  return deps.compute.predict({ modelDir, ...flattenPredictInput(input, dataset.inputShape), ...dataset });
 }
 
 /** Where the run's trained model is; 409 NO_MODEL before it has one. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predict } from '../../src/compute/predict.ts';
+import { flattenPredictInput } from '../../src/compute/predict-inputs.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -18,7 +19,7 @@ const none = { kind: 'none' as const };
 describe('predict answers people can read', () => {
   it('classification: probabilities, the likeliest class index and its name', async () => {
     const model = fixed([[4, -4, 0], [0, 0, 4]], [0, 0, 0], 'softmax');
-    const { predictions } = await predict(model, { modelDir: '', instances: [[1, 0], [0, 1]], inputShape: [2], preprocessing: none, task: 'classification', classNames: ['cat', 'dog', 'bird'] });
+    const { predictions } = await predict(model, { modelDir: '', ...flattenPredictInput({ instances: [[1, 0], [0, 1]] }, [2]), inputShape: [2], preprocessing: none, task: 'classification', classNames: ['cat', 'dog', 'bird'] });
     expect(predictions.map((p) => ('className' in p ? [p.classIndex, p.className] : null))).toEqual([[0, 'cat'], [2, 'bird']]);
     const first = predictions[0] as { probabilities: number[] };
     expect(first.probabilities).toHaveLength(3);
@@ -28,7 +29,7 @@ describe('predict answers people can read', () => {
 
   it('two classes on one sigmoid unit: both probabilities and the name of the likelier one', async () => {
     const model = fixed([[3]], [0], 'sigmoid');
-    const { predictions } = await predict(model, { modelDir: '', instances: [[1], [-1]], inputShape: [1], preprocessing: none, task: 'classification', classNames: ['no', 'yes'] });
+    const { predictions } = await predict(model, { modelDir: '', ...flattenPredictInput({ instances: [[1], [-1]] }, [1]), inputShape: [1], preprocessing: none, task: 'classification', classNames: ['no', 'yes'] });
     const [pos, neg] = predictions as { probabilities: number[]; classIndex: number; className: string }[];
     expect(pos.className).toBe('yes');
     expect(neg.className).toBe('no');
@@ -38,8 +39,38 @@ describe('predict answers people can read', () => {
 
   it('multi-label: a probability per label and the names at or above 0.5', async () => {
     const model = fixed([[5, -5, 5]], [0, 0, -10], 'sigmoid');
-    const { predictions } = await predict(model, { modelDir: '', instances: [[1], [3]], inputShape: [1], preprocessing: none, task: 'multilabel', classNames: ['action', 'comedy', 'drama'] });
+    const { predictions } = await predict(model, { modelDir: '', ...flattenPredictInput({ instances: [[1], [3]] }, [1]), inputShape: [1], preprocessing: none, task: 'multilabel', classNames: ['action', 'comedy', 'drama'] });
     expect(predictions.map((p) => ('labels' in p ? p.labels : null))).toEqual([['action'], ['action', 'drama']]);
     expect((predictions[0] as { probabilities: number[] }).probabilities).toHaveLength(3);
+  });
+});
+
+describe('predict inputs', () => {
+  it('names the instance whose size does not fit', () => {
+    let err: unknown;
+    try {
+      flattenPredictInput({ instances: [[1, 2, 3], [1, 2]] }, [3]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { path: ['instances', 1], expected: 3, got: 2 } });
+    expect((err as Error).message).toMatch(/^instances\[1\] has 2 values/);
+  });
+
+  it('reads a flat float32 or uint8 tensor as the same values as nested instances', () => {
+    const values = [[0, 0.5, 1], [2, 3, 255]];
+    const nested = flattenPredictInput({ instances: values.map((row) => row.map((v) => [v])) }, [3, 1]);
+    const f32 = flattenPredictInput({ tensor: { dtype: 'float32', shape: [2, 3, 1], data: Buffer.from(new Float32Array(values.flat()).buffer).toString('base64') } }, [3, 1]);
+    expect(f32).toEqual(nested);
+    const u8 = flattenPredictInput({ tensor: { dtype: 'uint8', shape: [1, 3], data: Buffer.from([2, 3, 255]).toString('base64') } }, [3]);
+    expect(Array.from(u8.inputs)).toEqual([2, 3, 255]);
+  });
+
+  it('refuses a tensor whose shape or byte count does not fit the model', () => {
+    const data = Buffer.from(new Float32Array(6).buffer).toString('base64');
+    expect(() => flattenPredictInput({ tensor: { dtype: 'float32', shape: [2, 4], data } }, [3])).toThrow(/tensor.shape is \[2, 4\]/);
+    expect(() => flattenPredictInput({ tensor: { dtype: 'float32', shape: [3, 3], data } }, [3])).toThrow(/holds 24 bytes/);
+    const nan = Buffer.from(new Float32Array([1, Number.NaN, 2]).buffer).toString('base64');
+    expect(() => flattenPredictInput({ tensor: { dtype: 'float32', shape: [1, 3], data: nan } }, [3])).toThrow(/NaN or infinite/);
   });
 });

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { ComputeClient } from '../../compute/compute-client.ts';
+import type { BackendChoice } from '../../training/backends.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,8 +10,8 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { modelMaxParams?: number }) => {
-    const compute = new ComputeClient({ modelMaxParams: opts.modelMaxParams });
+  async (app, opts: { modelMaxParams?: number; backend?: BackendChoice }) => {
+    const compute = new ComputeClient({ modelMaxParams: opts.modelMaxParams, backend: opts.backend });
     app.decorate('compute', compute);
     app.addHook('onClose', async () => compute.close());
   },

@@ -50,7 +50,7 @@ export default async function runRoutes(fastify: FastifyInstance, opts: { redisP
   });
 
   app.post('/:id/predict', { schema: { params: runParams, body: predictBody, response: { 200: predictResponse } } }, async (request) =>
-    predictRun(app, request.team.id, request.params.id, request.body.instances),
+    predictRun(app, request.team.id, request.params.id, request.body),
   );
 
   app.post('/:id/evaluate', { schema: { params: runParams, body: evaluateBody, response: { 200: evaluateResponse } } }, async (request) =>
