@@ -16,6 +16,8 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Largest single uploaded file, in bytes. */
   UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  /** Seconds an upload body may go without a byte arriving before it is refused (408) and its files removed. */
+  UPLOAD_IDLE_TIMEOUT_S: z.coerce.number().min(0.1).default(30),
   /** Prefix of every Redis key and BullMQ queue, so several deployments (or tests) can share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('trainyard'),
   /** Comma-separated origins allowed by CORS; empty disables CORS. */
@@ -67,6 +69,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       port: env.PORT,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
+      uploadIdleTimeoutMs: env.UPLOAD_IDLE_TIMEOUT_S * 1000,
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       wsPingIntervalS: env.WS_PING_INTERVAL_S,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,

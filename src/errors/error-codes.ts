@@ -24,6 +24,8 @@ export const errorStatus = {
   CONFLICT: 409,
   RUN_NOT_FINISHED: 409,
   NO_MODEL: 409,
+  /** An upload body stopped arriving for UPLOAD_IDLE_TIMEOUT_S; the connection is closed. */
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UPGRADE_REQUIRED: 426,
   UNSUPPORTED_MEDIA_TYPE: 415,

@@ -37,6 +37,8 @@ export const HOSTILE_APP_CONFIG = {
   MODEL_MAX_PARAMS: '5000',
   ZIP_MAX_EXPANDED_BYTES: String(48 * 1024),
   ZIP_MAX_ENTRIES: '40',
+  // A multipart body that ends inside a part is refused once this passes with nothing left to read.
+  UPLOAD_IDLE_TIMEOUT_S: '1',
 };
 
 const NIL_UUID = '00000000-0000-4000-8000-000000000000';
@@ -240,4 +242,54 @@ export const accessCases: HostileCase[] = [
   { name: 'stream with since=1e400', send: (c) => wsAnswer(`${c.wsUrl}/v1/runs/${c.runId}/events?since=1e400`, c.auth), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'stream with a revoked key', send: (c) => wsAnswer(`${c.wsUrl}/v1/events`, c.revokedAuth), status: 401, code: 'UNAUTHORIZED' },
   { name: 'unknown route', send: async (c) => answer(await request(c.server).get('/v1/../../etc/passwd').set(c.auth)), status: 404, code: 'NOT_FOUND' },
+];
+
+// ---- input that once answered 500 ------------------------------------------------------------
+
+const cursorFor = (iso: string) => Buffer.from(`${iso}|${NIL_UUID}`).toString('base64url');
+/** Dates JavaScript holds and PostgreSQL's timestamp does not (or the reverse), and ones encodeCursor never writes. */
+const forgedCursorDates = ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '+200000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '9999', '1969-12-31T23:59:59.999Z'];
+const listRoutes = ['/v1/datasets', '/v1/runs', '/v1/models'];
+
+const postJson = (path: (c: HostileContext) => string, body: string) => rawJson(path, () => body);
+const deeply = (depth: number, leaf = '1') => '['.repeat(depth) + leaf + ']'.repeat(depth);
+const multipartRaw = (path: string, contentType: string, body: string | Buffer) => async (c: HostileContext) =>
+  answer(await request(c.server).post(path).set(c.auth).set('content-type', contentType).send(body));
+
+/** A multipart body whose file part is cut off before its closing boundary, the body itself complete. */
+const cutOffPart = (route: string) =>
+  (route === '/v1/models'
+    ? ['--b0', 'content-disposition: form-data; name="model"; filename="model.json"', '', '{"modelTopology":']
+    : ['--b0', 'content-disposition: form-data; name="format"', '', 'csv', '--b0', 'content-disposition: form-data; name="file"; filename="x.csv"', '', 'a,b']
+  ).join('\r\n');
+
+export const inputCases: HostileCase[] = [
+  ...listRoutes.flatMap((route) =>
+    forgedCursorDates.map((iso) => ({
+      name: `${route} with a cursor dated ${iso}`,
+      send: async (c: HostileContext) => answer(await request(c.server).get(`${route}?cursor=${cursorFor(iso)}`).set(c.auth)),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    })),
+  ),
+  ...['/v1/datasets', '/v1/models'].flatMap((route) => [
+    { name: `${route}: multipart without a boundary`, send: multipartRaw(route, 'multipart/form-data', 'xx'), status: 400, code: 'INVALID_UPLOAD' },
+    { name: `${route}: multipart with an empty boundary`, send: multipartRaw(route, 'multipart/form-data; boundary=', 'xx'), status: 400, code: 'INVALID_UPLOAD' },
+    { name: `${route}: multipart with a 71-character boundary`, send: multipartRaw(route, `multipart/form-data; boundary=${'b'.repeat(71)}`, 'xx'), status: 400, code: 'INVALID_UPLOAD' },
+    { name: `${route}: multipart with an unclosed quoted boundary`, send: multipartRaw(route, 'multipart/form-data; boundary="', 'xx'), status: 400, code: 'INVALID_UPLOAD' },
+    { name: `${route}: a file part cut off before its boundary`, send: multipartRaw(route, 'multipart/form-data; boundary=b0', cutOffPart(route)), status: 400, code: 'INVALID_UPLOAD' },
+  ]),
+  // BODY_LIMIT_BYTES is 16 KiB here, so 7,000 levels is as deep as a body gets (100,000: test/plugins/input-guard.test.ts).
+  { name: 'objects nested 2,500 deep (runs)', send: submitRaw(() => '{"a":'.repeat(2500) + '1' + '}'.repeat(2500)), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'predict instances nested 7,000 deep', send: postJson((c) => `/v1/runs/${c.runId}/predict`, `{"instances":${deeply(7000)}}`), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'evaluate body nested 7,000 deep', send: postJson((c) => `/v1/runs/${c.runId}/evaluate`, `{"datasetId":${deeply(7000)}}`), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a lone surrogate in a Keras model string', send: submit((s) => (s.model = { keras: { class_name: 'Sequential\ud800', config: {} } })), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a NUL in a Keras model string', send: submit((s) => (s.model = { keras: { class_name: 'Seq\u0000uential', config: {} } })), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a lone low surrogate in a JSON key', send: submitRaw((c) => JSON.stringify(runSpec(c.datasetId)).replace('{', '{"\\udc00":1,')), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a lone surrogate in a layer name', send: submit((s) => (s.model.layers[0].name = 'out\ud83dput')), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a NUL in a query string', send: async (c) => answer(await request(c.server).get('/v1/runs?status=%00').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a NUL in a CSV column name kept as a class', send: csvUpload(csv('a,y\u0000z', '1,0', '2,1', '3,0'), { label: '1', task: 'multilabel' }), status: 400, code: 'INVALID_DATASET' },
+  { name: 'a NUL in a base model name (multipart)', send: async (c) => answer(await request(c.server).post('/v1/models').set(c.auth).field('name', 'm\u0000').attach('model', Buffer.from('{}'), 'model.json')), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a URL that is not valid percent-encoding', send: async (c) => answer(await request(c.server).get('/v1/datasets/%ED%A0%80').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a URL with a bare %', send: async (c) => answer(await request(c.server).get('/v1/runs/%zz').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
 ];
