@@ -110,8 +110,9 @@ async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, p
         skipHeader = false;
         continue;
       }
-      const features = readFeatures(record, layout, new Float32Array(numFeatures));
-      await featuresOut.push(applyPreprocessing(preprocessing, features, numFeatures));
+      const features = applyPreprocessing(preprocessing, readFeatures(record, layout, new Float32Array(numFeatures)), numFeatures);
+      assertFiniteFeatures(record, layout, features);
+      await featuresOut.push(features);
       if (options.task === 'classification') target[0] = classIndex.get(readClassName(record, layout))!;
       else readTargets(record, layout, options.task, target);
       await targetsOut.push(target);
@@ -192,12 +193,30 @@ function readFeatures(record: CsvRecord, layout: CsvLayout, out: Float32Array): 
   return out;
 }
 
+/** Each value was checked to fit float32; standardizing must keep it so (a tiny std could not). */
+function assertFiniteFeatures(record: CsvRecord, layout: CsvLayout, features: Float32Array): void {
+  const j = features.findIndex((v) => !Number.isFinite(v));
+  if (j < 0) return;
+  const name = layout.columns[layout.featureIndices[j]];
+  throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${name}": standardizing this value leaves the float32 range`, { row: record.row, column: name });
+}
+
 function readNumber(record: CsvRecord, layout: CsvLayout, column: number): number {
   const text = record.values[column];
   const value = parseDecimal(text);
   if (value === undefined) {
     const name = layout.columns[column];
     throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${name}": ${JSON.stringify(text.slice(0, 50))} is not a number`, {
+      row: record.row,
+      column: name,
+      value: text.slice(0, 50),
+    });
+  }
+  // Stored as Float32: 1e39 is a finite double but Infinity once stored, and one infinite value
+  // turns the column's mean and std (and so the dataset's preprocessing) into non-numbers.
+  if (!Number.isFinite(Math.fround(value))) {
+    const name = layout.columns[column];
+    throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${name}": ${text.slice(0, 50)} is beyond the float32 range (±3.4e38)`, {
       row: record.row,
       column: name,
       value: text.slice(0, 50),
