@@ -60,7 +60,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
   await app.register(redisPlugin, { redisUrl: config.redisUrl });
   await app.register(eventsPlugin, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   await app.register(storagePlugin, { storageDir: config.storageDir });
-  await app.register(authPlugin);
+  await app.register(authPlugin, { redisPrefix: config.redisPrefix, failuresPerMinute: config.http.authFailuresPerMinute, keyRecheckMs: config.http.wsKeyRecheckMs });
   await app.register(queuesPlugin, { redisPrefix: config.redisPrefix });
   await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams });
   await app.register(quotasPlugin, { retryAfterS: config.limits.quotaRetryAfterS });

@@ -21,3 +21,9 @@ export async function revokeApiKey(db: DbTx, keyPrefixOrId: string): Promise<num
   });
   return result.count;
 }
+
+/** Which of `ids` are keys that exist and are not revoked. */
+export async function findActiveKeyIds(db: DbTx, ids: string[]): Promise<Set<string>> {
+  const rows = await db.apiKey.findMany({ where: { id: { in: ids }, revokedAt: null }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}

@@ -51,6 +51,10 @@ const envSchema = z.object({
   WS_PING_INTERVAL_S: z.coerce.number().int().min(1).default(25),
   /** Requests per minute each API key may make (all /v1 routes together); 0 turns rate limiting off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Failed authentications per client address per minute; later ones answer 429 AUTH_RATE_LIMITED (valid keys still pass); 0 turns it off. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  /** Seconds between re-checks of open WebSocket streams' keys: a revoked key's streams close within about this long. Fractions allowed. */
+  WS_KEY_RECHECK_S: z.coerce.number().min(0.1).default(1),
   /** Largest model a run may build, in parameters (VGG16 has 138M); larger specs answer 400 MODEL_TOO_LARGE. */
   MODEL_MAX_PARAMS: z.coerce.number().int().min(1).default(150_000_000),
   /** Seconds a client is told to wait (Retry-After) when a team quota refuses a request. */
@@ -73,6 +77,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       wsPingIntervalS: env.WS_PING_INTERVAL_S,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
+      wsKeyRecheckMs: env.WS_KEY_RECHECK_S * 1000,
     },
     limits: {
       modelMaxParams: env.MODEL_MAX_PARAMS,

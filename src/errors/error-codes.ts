@@ -30,6 +30,8 @@ export const errorStatus = {
   UPGRADE_REQUIRED: 426,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** Too many failed authentications from one client address (AUTH_FAILURES_PER_MINUTE); `Retry-After` says when to try again. */
+  AUTH_RATE_LIMITED: 429,
   /** A team limit (queued runs, stored bytes) set with the admin CLI is reached. */
   QUOTA_EXCEEDED: 429,
   INTERNAL: 500,

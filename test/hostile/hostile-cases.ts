@@ -244,6 +244,9 @@ export const accessCases: HostileCase[] = [
   { name: 'stream with since=-1', send: (c) => wsAnswer(`${c.wsUrl}/v1/runs/${c.runId}/events?since=-1`, c.auth), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'stream with since=1e400', send: (c) => wsAnswer(`${c.wsUrl}/v1/runs/${c.runId}/events?since=1e400`, c.auth), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'stream with a revoked key', send: (c) => wsAnswer(`${c.wsUrl}/v1/events`, c.revokedAuth), status: 401, code: 'UNAUTHORIZED' },
+  { name: 'a key in ?access_token=', send: async (c) => answer(await request(c.server).get(`/v1/runs?access_token=${c.auth.authorization.slice(7)}`)), status: 401, code: 'UNAUTHORIZED' },
+  { name: 'a key in ?%61ccess_token=', send: async (c) => answer(await request(c.server).get(`/v1/runs?%61ccess_token=${c.auth.authorization.slice(7)}`)), status: 401, code: 'UNAUTHORIZED' },
+  { name: 'stream with a key in ?access%5Ftoken=', send: (c) => wsAnswer(`${c.wsUrl}/v1/events?access%5Ftoken=${c.auth.authorization.slice(7)}`, {}), status: 401, code: 'UNAUTHORIZED' },
   { name: 'unknown route', send: async (c) => answer(await request(c.server).get('/v1/../../etc/passwd').set(c.auth)), status: 404, code: 'NOT_FOUND' },
 ];
 
