@@ -5,6 +5,7 @@ import { readCsvRecords, parseDecimal, type CsvRecord } from './csv-records.ts';
 import { Float32FileWriter, featuresPath, targetsPath } from './dataset-files.ts';
 import type { DatasetTask, ParsedDataset } from './parsed-dataset.ts';
 import { applyPreprocessing, type Preprocessing } from './preprocessing.ts';
+import type { WriteBudget } from './write-budget.ts';
 
 export interface CsvParseOptions {
   /** Column name, or 0-based index; default: the last column. Comma-separated for several (multilabel, or regression with several targets). */
@@ -39,10 +40,10 @@ interface CsvScan {
  * file: the first validates every row and computes the per-column mean and std, the second
  * writes the standardized features, so the upload is never held in memory.
  */
-export async function parseCsvDataset(file: string, options: CsvParseOptions, outDir: string): Promise<ParsedDataset> {
+export async function parseCsvDataset(file: string, options: CsvParseOptions, outDir: string, budget?: WriteBudget): Promise<ParsedDataset> {
   const scan = await scanCsv(file, options);
   const preprocessing: Preprocessing = { kind: 'standardize', mean: scan.stats.mean(), std: scan.stats.std() };
-  const bytes = await writeCsv(file, options, scan, preprocessing, outDir);
+  const bytes = await writeCsv(file, options, scan, preprocessing, outDir, budget);
   const classification = options.task === 'classification';
   const multilabel = options.task === 'multilabel';
   const labelNames = scan.layout.labelIndices.map((i) => scan.layout.columns[i]);
@@ -96,12 +97,12 @@ async function scanCsv(file: string, options: CsvParseOptions): Promise<CsvScan>
   return { layout, stats, classNames, numSamples };
 }
 
-async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, preprocessing: Preprocessing, outDir: string): Promise<number> {
+async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, preprocessing: Preprocessing, outDir: string, budget?: WriteBudget): Promise<number> {
   const { layout } = scan;
   const numFeatures = layout.featureIndices.length;
   const classIndex = new Map(scan.classNames.map((name, i) => [name, i]));
-  const featuresOut = new Float32FileWriter(featuresPath(outDir));
-  const targetsOut = new Float32FileWriter(targetsPath(outDir));
+  const featuresOut = new Float32FileWriter(featuresPath(outDir), budget);
+  const targetsOut = new Float32FileWriter(targetsPath(outDir), budget);
   const target = new Float32Array(layout.labelIndices.length);
   try {
     let skipHeader = options.header;

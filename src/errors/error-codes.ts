@@ -11,7 +11,7 @@ export const errorStatus = {
   UNSUPPORTED_FORMAT: 400,
   /** A zip entry's path is absolute or climbs out with `..`. */
   ZIP_PATH_TRAVERSAL: 400,
-  /** A zip expands past ZIP_MAX_EXPANDED_BYTES, has an entry compressed beyond ZIP_MAX_COMPRESSION_RATIO, or too many entries. */
+  /** A zip expands past ZIP_MAX_EXPANDED_BYTES, has an entry compressed beyond ZIP_MAX_COMPRESSION_RATIO, or too many entries; or a gzipped IDX part inflates beyond ZIP_MAX_COMPRESSION_RATIO. */
   ZIP_BOMB: 400,
   /** An image in an upload cannot be decoded (details name the file). */
   INVALID_IMAGE: 400,

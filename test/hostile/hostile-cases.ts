@@ -92,6 +92,7 @@ export const datasetCases: HostileCase[] = [
   { name: 'IDX header claims 4 billion images', send: idxUpload(idxFile([0xffffffff, 2, 2], new Uint8Array(8)), idxLabels([0, 1])), status: 400, code: 'INVALID_DATASET' },
   { name: 'IDX image and label counts disagree', send: idxUpload(idxImages(3, 2, 2), idxLabels([0, 1])), status: 400, code: 'INVALID_DATASET' },
   { name: 'IDX truncated gzip', send: idxUpload(truncatedGzip(), idxLabels(Array(10).fill(1))), status: 400, code: 'INVALID_DATASET' },
+  { name: 'IDX gzip bomb (ratio)', send: idxUpload(gzip(idxFile([20_000, 28, 28], new Uint8Array(20_000 * 784))), gzip(idxLabels(Array(20_000).fill(1)))), status: 400, code: 'ZIP_BOMB' },
   { name: 'IDX shorter than its header', send: idxUpload(Buffer.from([0, 0, 8, 3, 0, 0]), idxLabels([0])), status: 400, code: 'INVALID_DATASET' },
   { name: 'zip entry with ..', send: zipUpload(() => twoClasses([{ name: '../evil.png', data: Buffer.from('x') }])), status: 400, code: 'ZIP_PATH_TRAVERSAL' },
   { name: 'zip entry with a nested ..', send: zipUpload(() => twoClasses([{ name: 'cats/../../etc/x.png', data: Buffer.from('x') }])), status: 400, code: 'ZIP_PATH_TRAVERSAL' },
