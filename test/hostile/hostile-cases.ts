@@ -297,6 +297,13 @@ export const inputCases: HostileCase[] = [
   { name: 'a NUL in a query string', send: async (c) => answer(await request(c.server).get('/v1/runs?status=%00').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'a NUL in a CSV column name kept as a class', send: csvUpload(csv('a,y\u0000z', '1,0', '2,1', '3,0'), { label: '1', task: 'multilabel' }), status: 400, code: 'INVALID_DATASET' },
   { name: 'a NUL in a base model name (multipart)', send: async (c) => answer(await request(c.server).post('/v1/models').set(c.auth).field('name', 'm\u0000').attach('model', Buffer.from('{}'), 'model.json')), status: 400, code: 'VALIDATION_FAILED' },
+  ...['cancel', 'pause', 'resume'].map((action) => ({
+    name: `${action} of a run id holding a NUL`,
+    send: async (c: HostileContext) => answer(await request(c.server).post(`/v1/runs/%00/${action}`).set(c.auth)),
+    status: 404,
+    code: 'NOT_FOUND',
+  })),
+  { name: 'delete of a model id holding a NUL', send: async (c) => answer(await request(c.server).delete('/v1/models/x%00y').set(c.auth)), status: 404, code: 'NOT_FOUND' },
   { name: 'a URL that is not valid percent-encoding', send: async (c) => answer(await request(c.server).get('/v1/datasets/%ED%A0%80').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'a URL with a bare %', send: async (c) => answer(await request(c.server).get('/v1/runs/%zz').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
 ];

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../errors/app-error.ts';
+import { AppError, notFound } from '../../errors/app-error.ts';
 import { findUnstorableText } from '../../datasets/storable-text.ts';
 
 /**
@@ -14,7 +14,8 @@ export const MAX_JSON_DEPTH = 64;
  * Refuses, in one place, the request values no route can handle: JSON bodies nested deeper than
  * MAX_JSON_DEPTH, and NUL characters or lone surrogates in any string of a JSON body or a query
  * string (PostgreSQL stores neither). Both answer 400 VALIDATION_FAILED naming the path, before
- * any route code runs. Multipart text fields are checked where the upload is read.
+ * any route code runs; such a path parameter (an id) answers 404. Multipart text fields are
+ * checked where the upload is read.
  */
 export default fp(
   async (app) => {
@@ -31,7 +32,12 @@ export default fp(
         }
       });
     });
-    app.addHook('preValidation', async (request: FastifyRequest) => assertAcceptable(request.query, 'query'));
+    app.addHook('preValidation', async (request: FastifyRequest) => {
+      assertAcceptable(request.query, 'query');
+      // Path parameters are ids: one holding text PostgreSQL cannot store names nothing, and
+      // answers 404 like any unknown or malformed id (some services passed it to a query: 500).
+      if (findUnstorableText(request.params)) throw notFound('Resource');
+    });
   },
   { name: 'input-guard', dependencies: ['error-handler'] },
 );
