@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { databaseName } from './test-database.ts';
+import { databaseName, dropAbandonedDatabases } from './test-database.ts';
 
 const configured = databaseName(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trainyard_test');
 
@@ -15,5 +15,24 @@ describe('the test run database', () => {
     const { rows } = await client.query('SELECT current_database() AS name');
     await client.end();
     expect(rows[0].name).toBe(name);
+  });
+});
+
+describe('databases of killed test runs', () => {
+  it('are dropped by the next run; a live run\'s database is kept', async () => {
+    const base = 'postgresql://postgres@127.0.0.1:5432/trainyard_abandon_probe';
+    const dead = `trainyard_abandon_probe_999999999_abcdef`;
+    const live = `trainyard_abandon_probe_${process.pid}_abcdef`;
+    const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    try {
+      for (const name of [dead, live]) await admin.query(`CREATE DATABASE "${name}"`);
+      expect(await dropAbandonedDatabases(base)).toEqual([dead]);
+      const { rows } = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'trainyard_abandon_probe%'");
+      expect(rows.map((r) => r.datname)).toEqual([live]);
+    } finally {
+      for (const name of [dead, live]) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
