@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config/config.ts';
-import errorHandler from './plugins/app/error-handler.ts';
+import errorHandler, { answerFrameworkError } from './plugins/app/error-handler.ts';
+import inputGuard from './plugins/app/input-guard.ts';
 import prismaPlugin from './plugins/app/prisma.ts';
 import redisPlugin from './plugins/app/redis.ts';
 import storagePlugin from './plugins/app/storage.ts';
@@ -41,6 +42,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
     // Requests ids in logs and answers help users report problems.
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -49,15 +51,16 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
 
   await app.register(routeRegistry);
   await app.register(errorHandler);
+  await app.register(inputGuard);
   await app.register(security, { corsOrigins: config.http.corsOrigins });
-  await app.register(multipart, { uploadLimitBytes: config.http.uploadLimitBytes });
+  await app.register(multipart, { uploadLimitBytes: config.http.uploadLimitBytes, idleTimeoutMs: config.http.uploadIdleTimeoutMs });
   await app.register(websocket);
   await app.register(swagger);
   await app.register(prismaPlugin, { databaseUrl: config.databaseUrl });
   await app.register(redisPlugin, { redisUrl: config.redisUrl });
   await app.register(eventsPlugin, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   await app.register(storagePlugin, { storageDir: config.storageDir });
-  await app.register(authPlugin);
+  await app.register(authPlugin, { redisPrefix: config.redisPrefix, failuresPerMinute: config.http.authFailuresPerMinute, keyRecheckMs: config.http.wsKeyRecheckMs });
   await app.register(queuesPlugin, { redisPrefix: config.redisPrefix });
   await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams, backend: config.compute.backend });
   await app.register(quotasPlugin, { retryAfterS: config.limits.quotaRetryAfterS });

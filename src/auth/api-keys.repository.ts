@@ -25,3 +25,9 @@ export async function revokeApiKey(db: DbTx, keyPrefixOrId: string): Promise<num
 export function countActiveKeys(db: DbTx, teamId: string) {
   return db.apiKey.count({ where: { teamId, revokedAt: null } });
 }
+
+/** Which of `ids` are keys that exist and are not revoked. */
+export async function findActiveKeyIds(db: DbTx, ids: string[]): Promise<Set<string>> {
+  const rows = await db.apiKey.findMany({ where: { id: { in: ids }, revokedAt: null }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}

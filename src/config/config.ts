@@ -19,6 +19,8 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Largest single uploaded file, in bytes. */
   UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  /** Seconds an upload body may go without a byte arriving before it is refused (408) and its files removed. */
+  UPLOAD_IDLE_TIMEOUT_S: z.coerce.number().min(0.1).default(30),
   /** Prefix of every Redis key and BullMQ queue, so several deployments (or tests) can share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('trainyard'),
   /** Comma-separated origins allowed by CORS; empty disables CORS. */
@@ -52,6 +54,10 @@ const envSchema = z.object({
   WS_PING_INTERVAL_S: z.coerce.number().int().min(1).default(25),
   /** Requests per minute each API key may make (all /v1 routes together); 0 turns rate limiting off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Failed authentications per client address per minute; later ones answer 429 AUTH_RATE_LIMITED (valid keys still pass); 0 turns it off. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  /** Seconds between re-checks of open WebSocket streams' keys: a revoked key's streams close within about this long. Fractions allowed. */
+  WS_KEY_RECHECK_S: z.coerce.number().min(0.1).default(1),
   /** Largest model a run may build, in parameters (VGG16 has 138M); larger specs answer 400 MODEL_TOO_LARGE. */
   MODEL_MAX_PARAMS: z.coerce.number().int().min(1).default(150_000_000),
   /** Seconds a client is told to wait (Retry-After) when a team quota refuses a request. */
@@ -70,9 +76,12 @@ function toConfig(env: z.infer<typeof envSchema>) {
       port: env.PORT,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
+      uploadIdleTimeoutMs: env.UPLOAD_IDLE_TIMEOUT_S * 1000,
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       wsPingIntervalS: env.WS_PING_INTERVAL_S,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: env.AUTH_FAILURES_PER_MINUTE,
+      wsKeyRecheckMs: env.WS_KEY_RECHECK_S * 1000,
     },
     compute: { backend: env.COMPUTE_BACKEND },
     limits: {

@@ -5,6 +5,7 @@ import { readCsvRecords, parseDecimal, type CsvRecord } from './csv-records.ts';
 import { Float32FileWriter, featuresPath, targetsPath } from './dataset-files.ts';
 import type { DatasetTask, ParsedDataset } from './parsed-dataset.ts';
 import { applyPreprocessing, type Preprocessing } from './preprocessing.ts';
+import type { WriteBudget } from './write-budget.ts';
 
 export interface CsvParseOptions {
   /** Column name, or 0-based index; default: the last column. Comma-separated for several (multilabel, or regression with several targets). */
@@ -39,10 +40,10 @@ interface CsvScan {
  * file: the first validates every row and computes the per-column mean and std, the second
  * writes the standardized features, so the upload is never held in memory.
  */
-export async function parseCsvDataset(file: string, options: CsvParseOptions, outDir: string): Promise<ParsedDataset> {
+export async function parseCsvDataset(file: string, options: CsvParseOptions, outDir: string, budget?: WriteBudget): Promise<ParsedDataset> {
   const scan = await scanCsv(file, options);
   const preprocessing: Preprocessing = { kind: 'standardize', mean: scan.stats.mean(), std: scan.stats.std() };
-  const bytes = await writeCsv(file, options, scan, preprocessing, outDir);
+  const bytes = await writeCsv(file, options, scan, preprocessing, outDir, budget);
   const classification = options.task === 'classification';
   const multilabel = options.task === 'multilabel';
   const labelNames = scan.layout.labelIndices.map((i) => scan.layout.columns[i]);
@@ -96,12 +97,12 @@ async function scanCsv(file: string, options: CsvParseOptions): Promise<CsvScan>
   return { layout, stats, classNames, numSamples };
 }
 
-async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, preprocessing: Preprocessing, outDir: string): Promise<number> {
+async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, preprocessing: Preprocessing, outDir: string, budget?: WriteBudget): Promise<number> {
   const { layout } = scan;
   const numFeatures = layout.featureIndices.length;
   const classIndex = new Map(scan.classNames.map((name, i) => [name, i]));
-  const featuresOut = new Float32FileWriter(featuresPath(outDir));
-  const targetsOut = new Float32FileWriter(targetsPath(outDir));
+  const featuresOut = new Float32FileWriter(featuresPath(outDir), budget);
+  const targetsOut = new Float32FileWriter(targetsPath(outDir), budget);
   const target = new Float32Array(layout.labelIndices.length);
   try {
     let skipHeader = options.header;
@@ -110,8 +111,9 @@ async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, p
         skipHeader = false;
         continue;
       }
-      const features = readFeatures(record, layout, new Float32Array(numFeatures));
-      await featuresOut.push(applyPreprocessing(preprocessing, features, numFeatures));
+      const features = applyPreprocessing(preprocessing, readFeatures(record, layout, new Float32Array(numFeatures)), numFeatures);
+      assertFiniteFeatures(record, layout, features);
+      await featuresOut.push(features);
       if (options.task === 'classification') target[0] = classIndex.get(readClassName(record, layout))!;
       else readTargets(record, layout, options.task, target);
       await targetsOut.push(target);
@@ -192,12 +194,30 @@ function readFeatures(record: CsvRecord, layout: CsvLayout, out: Float32Array): 
   return out;
 }
 
+/** Each value was checked to fit float32; standardizing must keep it so (a tiny std could not). */
+function assertFiniteFeatures(record: CsvRecord, layout: CsvLayout, features: Float32Array): void {
+  const j = features.findIndex((v) => !Number.isFinite(v));
+  if (j < 0) return;
+  const name = layout.columns[layout.featureIndices[j]];
+  throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${name}": standardizing this value leaves the float32 range`, { row: record.row, column: name });
+}
+
 function readNumber(record: CsvRecord, layout: CsvLayout, column: number): number {
   const text = record.values[column];
   const value = parseDecimal(text);
   if (value === undefined) {
     const name = layout.columns[column];
     throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${name}": ${JSON.stringify(text.slice(0, 50))} is not a number`, {
+      row: record.row,
+      column: name,
+      value: text.slice(0, 50),
+    });
+  }
+  // Stored as Float32: 1e39 is a finite double but Infinity once stored, and one infinite value
+  // turns the column's mean and std (and so the dataset's preprocessing) into non-numbers.
+  if (!Number.isFinite(Math.fround(value))) {
+    const name = layout.columns[column];
+    throw new AppError('INVALID_DATASET', `Row ${record.row}, column "${name}": ${text.slice(0, 50)} is beyond the float32 range (±3.4e38)`, {
       row: record.row,
       column: name,
       value: text.slice(0, 50),

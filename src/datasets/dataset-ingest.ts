@@ -15,6 +15,7 @@ import { receiveUpload } from './upload-receiver.ts';
 import { assertStorableText } from './storable-text.ts';
 import { readUploadRequest, type UploadRequest } from './upload-request.ts';
 import type { ZipLimits } from './zip-archive.ts';
+import { WriteBudget } from './write-budget.ts';
 
 export interface IngestDeps {
   db: Db;
@@ -40,7 +41,7 @@ export async function ingestDataset({ db, storage, quotas, zipLimits }: IngestDe
     const upload = readUploadRequest(await receiveUpload(parts, workDir));
     const stagingDir = path.join(workDir, 'dataset');
     await mkdir(stagingDir);
-    const parsed = await parse(upload, stagingDir, zipLimits);
+    const parsed = await parse(upload, stagingDir, zipLimits, await uploadBudget(db, quotas, teamId));
     await storage.ensureDir(path.dirname(datasetDir));
     await rename(stagingDir, datasetDir);
     placed = true;
@@ -60,13 +61,22 @@ export async function ingestDataset({ db, storage, quotas, zipLimits }: IngestDe
   }
 }
 
-function parse(upload: UploadRequest, outDir: string, zipLimits: ZipLimits): Promise<ParsedDataset> {
+/** The team's remaining storage quota as a budget the parsers spend while writing, or none. */
+async function uploadBudget(db: Db, quotas: QuotaGuard | undefined, teamId: string): Promise<WriteBudget | undefined> {
+  const usage = await quotas?.storeUsage(db, teamId);
+  if (!usage) return undefined;
+  const left = usage.limit > usage.current ? Number(usage.limit - usage.current) : 0;
+  return new WriteBudget(left, (requested) => quotas!.storageExceeded(requested, usage));
+}
+
+function parse(upload: UploadRequest, outDir: string, zipLimits: ZipLimits, budget?: WriteBudget): Promise<ParsedDataset> {
   switch (upload.format) {
     case 'csv':
-      return parseCsvDataset(upload.file.path, { label: upload.label, task: upload.task, header: upload.header }, outDir);
+      return parseCsvDataset(upload.file.path, { label: upload.label, task: upload.task, header: upload.header }, outDir, budget);
     case 'idx':
-      return parseIdxDataset(upload.images.path, upload.labels.path, outDir);
+      // gzip parts obey the zip entries' ratio limit: one knob for every compressed upload.
+      return parseIdxDataset(upload.images.path, upload.labels.path, outDir, { maxCompressionRatio: zipLimits.maxCompressionRatio, budget });
     case 'image-zip':
-      return parseImageZipDataset(upload.file.path, { width: upload.width, height: upload.height, color: upload.color }, zipLimits, outDir);
+      return parseImageZipDataset(upload.file.path, { width: upload.width, height: upload.height, color: upload.color }, zipLimits, outDir, budget);
   }
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { AppError } from '../errors/app-error.ts';
 
@@ -21,15 +21,26 @@ export interface DecompressOptions {
   part: string;
   /** Most bytes the content may inflate to; guards against gzip bombs. */
   maxBytes: number;
+  /**
+   * Highest inflated/compressed ratio, checked as the stream inflates (ZIP_MAX_COMPRESSION_RATIO).
+   * Real data compresses 2-10:1; bombs 1000:1. The first MIN_BOMB_BYTES are always allowed, so a
+   * small, very regular file (blank images) is not mistaken for a bomb.
+   */
+  maxRatio: number;
 }
+
+/** Inflated bytes allowed whatever the ratio: too few to hurt. */
+export const MIN_BOMB_BYTES = 1024 * 1024;
 
 /**
  * The file's bytes, gunzipped on the fly when it starts with the gzip magic (clients send
  * MNIST's `.gz` files as downloaded, or raw ones). A corrupt or truncated gzip stream, or one
- * inflating past `maxBytes`, is the client's fault: INVALID_DATASET.
+ * inflating past `maxBytes`, is the client's fault: INVALID_DATASET; one inflating past
+ * `maxRatio` times its size is stopped there, as it streams: ZIP_BOMB.
  */
-export async function* readDecompressed(file: string, { part, maxBytes }: DecompressOptions): AsyncGenerator<Buffer> {
+export async function* readDecompressed(file: string, { part, maxBytes, maxRatio }: DecompressOptions): AsyncGenerator<Buffer> {
   const gzipped = await isGzipFile(file);
+  const ratioLimit = gzipped ? Math.max(MIN_BOMB_BYTES, (await stat(file)).size * maxRatio) : Infinity;
   const input = createReadStream(file);
   const gunzip = gzipped ? createGunzip() : null;
   if (gunzip) {
@@ -42,6 +53,9 @@ export async function* readDecompressed(file: string, { part, maxBytes }: Decomp
       total += chunk.length;
       if (total > maxBytes) {
         throw new AppError('INVALID_DATASET', `Part "${part}" holds more than ${maxBytes} bytes of data once decompressed`, { part, maxBytes });
+      }
+      if (total > ratioLimit) {
+        throw new AppError('ZIP_BOMB', `Part "${part}" inflates beyond ${maxRatio}:1 (ZIP_MAX_COMPRESSION_RATIO): a gzip bomb`, { part, limit: maxRatio });
       }
       yield chunk;
     }

@@ -5,6 +5,7 @@ import { imageFolderLayout } from './image-folder-layout.ts';
 import type { ParsedDataset } from './parsed-dataset.ts';
 import { applyPreprocessing, type Preprocessing } from './preprocessing.ts';
 import { ZipArchive, type ZipLimits } from './zip-archive.ts';
+import type { WriteBudget } from './write-budget.ts';
 
 /** Most Float32 feature bytes one image archive may become (a worker loads them whole). */
 export const MAX_IMAGE_FEATURE_BYTES = 4 * 1024 ** 3;
@@ -26,7 +27,7 @@ export interface ImageZipOptions {
  * learned from the images, then each image is decoded and resized in turn, so memory holds
  * one image at a time. Any undecodable image fails the upload with INVALID_IMAGE naming it.
  */
-export async function parseImageZipDataset(zipFile: string, options: ImageZipOptions, limits: ZipLimits, outDir: string): Promise<ParsedDataset> {
+export async function parseImageZipDataset(zipFile: string, options: ImageZipOptions, limits: ZipLimits, outDir: string, budget?: WriteBudget): Promise<ParsedDataset> {
   const archive = await ZipArchive.open(zipFile, limits);
   try {
     const { classNames, images } = imageFolderLayout(archive.files);
@@ -39,8 +40,8 @@ export async function parseImageZipDataset(zipFile: string, options: ImageZipOpt
       });
     }
 
-    const features = new Float32FileWriter(featuresPath(outDir));
-    const targets = new Float32FileWriter(targetsPath(outDir));
+    const features = new Float32FileWriter(featuresPath(outDir), budget);
+    const targets = new Float32FileWriter(targetsPath(outDir), budget);
     try {
       for (const { file, label } of images) {
         const pixels = await decodeImage(await archive.read(file), file.path, target);

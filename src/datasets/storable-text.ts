@@ -1,31 +1,56 @@
 import { AppError } from '../errors/app-error.ts';
 import type { ErrorCode } from '../errors/error-codes.ts';
 
-/** Where in `value` a string holds U+0000 (as a path of keys), or null when none does. */
-export function nulBytePath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulBytePath(value[i], [...path, i]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = nulBytePath(key, [...path, key]) ?? nulBytePath(item, [...path, key]);
-      if (found) return found;
+/**
+ * U+0000, or a UTF-16 surrogate without its partner. PostgreSQL's text and jsonb hold neither:
+ * a NUL fails the insert ("invalid byte sequence"), a lone surrogate fails jsonb ("unsupported
+ * Unicode escape sequence") or is silently replaced in text. Either is a 500 or a changed
+ * value, so such text is refused where it enters.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why `text` cannot be stored, or null when it can. */
+export function unstorableReason(text: string): string | null {
+  const found = UNSTORABLE.exec(text);
+  if (!found) return null;
+  return found[0] === '\u0000' ? 'a NUL character' : 'a lone UTF-16 surrogate (not valid Unicode)';
+}
+
+export interface UnstorableText {
+  /** Keys and indices down to the offending string (a key itself may be the offender). */
+  path: (string | number)[];
+  reason: string;
+}
+
+/**
+ * The first string in `value` (keys included) that PostgreSQL cannot store, or null. Walks
+ * with an explicit stack, so a deeply nested value cannot overflow the call stack.
+ */
+export function findUnstorableText(value: unknown): UnstorableText | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: item, path } = stack.pop()!;
+    if (typeof item === 'string') {
+      const reason = unstorableReason(item);
+      if (reason) return { path, reason };
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push({ value: item[i], path: [...path, i] });
+    } else if (item && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item).reverse()) {
+        const reason = unstorableReason(key);
+        if (reason) return { path: [...path, key], reason };
+        stack.push({ value: child, path: [...path, key] });
+      }
     }
   }
   return null;
 }
 
 /**
- * PostgreSQL's text and jsonb cannot hold U+0000, so a NUL byte that reaches an insert fails
- * it with a database error (a 500). Text taken from uploads (names, class labels, column
- * names kept for preprocessing) is checked before it is written: a 4xx naming the field.
+ * Refuses text taken from a request (names, class labels, column names kept for
+ * preprocessing) before it is written: a 4xx naming the field instead of a database error.
  */
-export function assertStorableText(value: unknown, code: Extract<ErrorCode, 'INVALID_DATASET' | 'VALIDATION_FAILED'>, what: string): void {
-  const path = nulBytePath(value);
-  if (path) throw new AppError(code, `${what} contains a NUL byte, which cannot be stored`, { path: path.join('.') });
+export function assertStorableText(value: unknown, code: Extract<ErrorCode, 'INVALID_DATASET' | 'VALIDATION_FAILED' | 'INVALID_UPLOAD'>, what: string): void {
+  const found = findUnstorableText(value);
+  if (found) throw new AppError(code, `${what} contains ${found.reason}, which cannot be stored`, { path: found.path.join('.'), reason: found.reason });
 }

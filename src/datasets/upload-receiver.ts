@@ -3,6 +3,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Multipart } from '@fastify/multipart';
 import { AppError } from '../errors/app-error.ts';
+import { asUploadError } from '../plugins/external/upload-parts-guard.ts';
+import { assertStorableText } from './storable-text.ts';
 
 export interface ReceivedFile {
   /** The client's file name; only ever used to default the dataset name, never for paths. */
@@ -30,6 +32,7 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, dir: string
     for await (const part of parts) {
       if (part.type === 'field') {
         if (part.fieldnameTruncated || part.valueTruncated) throw new AppError('INVALID_UPLOAD', `Field "${part.fieldname}" is too long`);
+        assertStorableText({ [part.fieldname]: part.value }, 'VALIDATION_FAILED', `Field "${part.fieldname.slice(0, 50)}"`);
         if (part.fieldname in fields) duplicates.add(part.fieldname);
         fields[part.fieldname] = String(part.value);
         continue;
@@ -45,7 +48,7 @@ export async function receiveUpload(parts: AsyncIterable<Multipart>, dir: string
     }
   } catch (err) {
     if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw err;
+    throw asUploadError(err);
   }
   if (duplicates.size > 0) {
     throw new AppError('INVALID_UPLOAD', `Each part may be sent once; repeated: ${[...duplicates].join(', ')}`, { parts: [...duplicates] });

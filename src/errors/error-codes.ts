@@ -11,7 +11,7 @@ export const errorStatus = {
   UNSUPPORTED_FORMAT: 400,
   /** A zip entry's path is absolute or climbs out with `..`. */
   ZIP_PATH_TRAVERSAL: 400,
-  /** A zip expands past ZIP_MAX_EXPANDED_BYTES, has an entry compressed beyond ZIP_MAX_COMPRESSION_RATIO, or too many entries. */
+  /** A zip expands past ZIP_MAX_EXPANDED_BYTES, has an entry compressed beyond ZIP_MAX_COMPRESSION_RATIO, or too many entries; or a gzipped IDX part inflates beyond ZIP_MAX_COMPRESSION_RATIO. */
   ZIP_BOMB: 400,
   /** An image in an upload cannot be decoded (details name the file). */
   INVALID_IMAGE: 400,
@@ -26,10 +26,14 @@ export const errorStatus = {
   ILLEGAL_TRANSITION: 409,
   RUN_NOT_FINISHED: 409,
   NO_MODEL: 409,
+  /** An upload body stopped arriving for UPLOAD_IDLE_TIMEOUT_S; the connection is closed. */
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UPGRADE_REQUIRED: 426,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** Too many failed authentications from one client address (AUTH_FAILURES_PER_MINUTE); `Retry-After` says when to try again. */
+  AUTH_RATE_LIMITED: 429,
   /** A team limit (queued runs, stored bytes) set with the admin CLI is reached. */
   QUOTA_EXCEEDED: 429,
   INTERNAL: 500,

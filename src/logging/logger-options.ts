@@ -1,21 +1,21 @@
 import type { FastifyRequest } from 'fastify';
+import { redactKeys, redactUrl } from './redact-keys.ts';
 
-/** `?access_token=KEY` (browsers' WebSockets) with the key replaced, so URLs can be logged. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[REDACTED]');
-}
+export { redactUrl };
 
 /**
- * The API's pino options. API keys arrive in three places and none may reach a log line:
- * the Authorization header and the `bearer.<key>` WebSocket subprotocol (redacted should
- * anything log headers) and the `access_token` query parameter (redacted from the URL that
- * every request line carries).
+ * The API's pino options. API keys arrive in two places (the Authorization header, the
+ * `bearer.<key>` WebSocket subprotocol), both redacted should anything log headers; clients
+ * also put keys where they do not belong (`?access_token=`, any spelling of it, a path), so
+ * request URLs are written with that parameter's value replaced, and, as the last line of
+ * defence, anything shaped like a Trainyard key is scrubbed from every line written.
  */
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
   return {
     level,
     ...(stream ? { stream } : {}),
     redact: { paths: ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]'], censor: '[REDACTED]' },
+    hooks: { streamWrite: redactKeys },
     serializers: {
       req: (request: FastifyRequest) => ({
         method: request.method,

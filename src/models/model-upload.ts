@@ -4,6 +4,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Multipart } from '@fastify/multipart';
 import { AppError } from '../errors/app-error.ts';
+import { asUploadError } from '../plugins/external/upload-parts-guard.ts';
+import { assertStorableText } from '../datasets/storable-text.ts';
 import { MAX_MODEL_JSON_BYTES, checkModelJson, type CheckedModelJson } from './model-manifest.ts';
 
 /** Most weight files one model upload may carry (tfjs shards weights into 4 MB files: 1024 is 4 GB). */
@@ -42,6 +44,7 @@ export async function receiveModelUpload(parts: AsyncIterable<Multipart>, dir: s
       if (part.type === 'field') {
         if (part.fieldname !== 'name') throw new AppError('VALIDATION_FAILED', `Unknown field ${JSON.stringify(part.fieldname.slice(0, 50))}: a model upload takes the text field name and the file parts model and weights`, { field: part.fieldname.slice(0, 50) });
         if (part.fieldnameTruncated || part.valueTruncated) throw new AppError('INVALID_UPLOAD', 'Field "name" is too long');
+        assertStorableText(part.value, 'VALIDATION_FAILED', 'Field "name"');
         fields.name = String(part.value);
         continue;
       }
@@ -62,7 +65,7 @@ export async function receiveModelUpload(parts: AsyncIterable<Multipart>, dir: s
     const code = (err as { code?: unknown }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge('An uploaded file exceeds the upload size limit (UPLOAD_LIMIT_BYTES)');
     if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new AppError('INVALID_UPLOAD', `A model upload takes at most ${MAX_WEIGHT_FILES} weight files`);
-    throw err;
+    throw asUploadError(err);
   }
   if (!model) throw new AppError('INVALID_UPLOAD', 'The file part "model" (model.json) is missing', { missing: ['model'] });
   if (model.bytes > MAX_MODEL_JSON_BYTES) throw new AppError('INVALID_UPLOAD', `model.json is larger than ${MAX_MODEL_JSON_BYTES} bytes`);

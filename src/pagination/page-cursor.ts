@@ -18,10 +18,16 @@ export function encodeCursor({ createdAt, id }: PageCursor): string {
 export const pageCursorSchema = z.string().transform((text, ctx): PageCursor => {
   const [iso, id, extra] = Buffer.from(text, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  // Ids are uuids: anything else (a NUL byte PostgreSQL would choke on, say) is a forged cursor.
-  if (extra !== undefined || !id || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
+  // Only what encodeCursor writes is a cursor: a uuid (a NUL byte would fail the query) and a
+  // timestamp that round-trips through toISOString. That also keeps the date within years
+  // 0000-9999, where PostgreSQL's timestamp agrees with JavaScript's Date (+275760 does not).
+  if (extra !== undefined || !id || !isUuid(id) || !isStoredTimestamp(iso, createdAt)) {
     ctx.addIssue({ code: 'custom', message: 'Invalid cursor: pass back a nextCursor from a previous page' });
     return z.NEVER;
   }
   return { createdAt, id };
 });
+
+function isStoredTimestamp(iso: string | undefined, date: Date): boolean {
+  return !Number.isNaN(date.getTime()) && date.getTime() >= 0 && date.getUTCFullYear() <= 9999 && date.toISOString() === iso;
+}

@@ -1,6 +1,6 @@
 import type { DbTx } from '../db/prisma-client.ts';
 import { AppError } from '../errors/app-error.ts';
-import { countTeamRuns, lockTeamQuota, teamStoredBytes } from './quotas.repository.ts';
+import { countTeamRuns, findTeamQuota, lockTeamQuota, teamStoredBytes } from './quotas.repository.ts';
 
 /**
  * The checks behind the per-team limits set with `admin set-quota`. Each one runs inside the
@@ -42,6 +42,25 @@ export class QuotaGuard {
         ...(incoming > 0n ? { requested: Number(incoming) } : {}),
       });
     }
+  }
+
+  /**
+   * The team's stored-bytes limit and usage (null: no limit), read without the lock: it bounds
+   * what an upload may write while it streams; the locked check before the row is written stays final.
+   */
+  async storeUsage(db: DbTx, teamId: string): Promise<{ limit: bigint; current: bigint } | null> {
+    const limit = (await findTeamQuota(db, teamId))?.maxStoredBytes;
+    if (limit == null) return null;
+    return { limit, current: await teamStoredBytes(db, teamId) };
+  }
+
+  /** The 429 for an upload stopped while being written, once it needed `requestedBytes` more than `usage` leaves. */
+  storageExceeded(requestedBytes: number, usage: { limit: bigint; current: bigint }): AppError {
+    return this.exceeded('storedBytes', `The team stores ${usage.current} bytes of its ${usage.limit} byte limit; this upload needs more than the rest (stopped at ${requestedBytes} bytes); delete datasets to make room`, {
+      limit: Number(usage.limit),
+      current: Number(usage.current),
+      requested: requestedBytes,
+    });
   }
 
   private exceeded(quota: 'queuedRuns' | 'storedBytes', message: string, details: Record<string, number>): AppError {

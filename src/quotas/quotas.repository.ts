@@ -24,6 +24,11 @@ export async function lockTeamQuota(tx: DbTx, teamId: string): Promise<TeamQuota
   return rows[0] ?? null;
 }
 
+/** The team's limits, without locking (for estimates; checks that guard a write lock). */
+export function findTeamQuota(db: DbTx, teamId: string): Promise<TeamQuota | null> {
+  return db.team.findUnique({ where: { id: teamId }, select: { maxRunningRuns: true, maxQueuedRuns: true, maxStoredBytes: true } });
+}
+
 export function countTeamRuns(db: DbTx, teamId: string, status: RunStatus, exceptRunId?: string): Promise<number> {
   return db.run.count({ where: { teamId, status, ...(exceptRunId ? { id: { not: exceptRunId } } : {}) } });
 }

@@ -35,6 +35,8 @@ const cases: HostileCase[] = [
   { name: 'CSV with a header but no data rows', send: csvUpload(csv('a,b,c')), status: 400, code: 'INVALID_DATASET', details: { row: 2 } },
   { name: 'non-numeric feature', send: csvUpload(csv('a,b,y', '1,2,x', '3,oops,y')), status: 400, code: 'INVALID_DATASET', details: { row: 3, column: 'b', value: 'oops' } },
   { name: 'non-numeric regression target', send: csvUpload(csv('a,y', '1,2', '3,n/a'), { task: 'regression' }), status: 400, code: 'INVALID_DATASET', details: { row: 3, column: 'y' } },
+  { name: 'a feature that overflows float32', send: csvUpload(csv('a,b,y', '1,2,x', '3,1e39,y')), status: 400, code: 'INVALID_DATASET', details: { row: 3, column: 'b', value: '1e39' } },
+  { name: 'a regression target that overflows float32', send: csvUpload(csv('a,y', '1,2', '3,-4e38'), { task: 'regression' }), status: 400, code: 'INVALID_DATASET', details: { row: 3, column: 'y', value: '-4e38' } },
   { name: 'unclosed quote', send: csvUpload(csv('a,b', '1,"2', '3,4')), status: 400, code: 'INVALID_DATASET' },
   { name: 'unknown label column', send: csvUpload(Buffer.from(COURSE_TABLE), { label: 'z' }), status: 400, code: 'INVALID_DATASET', details: { label: 'z' } },
   { name: 'a single class', send: csvUpload(csv('a,y', '1,same', '2,same')), status: 400, code: 'INVALID_DATASET' },

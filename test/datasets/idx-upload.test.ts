@@ -33,7 +33,8 @@ describe('POST /v1/datasets (idx)', () => {
       numClasses: 3,
       classNames: ['0', '1', '2'],
       preprocessing: { kind: 'scale', factor: 1 / 255 },
-      bytes: 3 * 20 * 4 + 3 * 4,
+      // Pixels are stored as bytes (features.u8), labels as Float32.
+      bytes: 3 * 20 + 3 * 4,
     });
     const { features, targets } = await arraysOf(res.body.id);
     expect(Array.from(targets)).toEqual([2, 0, 1]);

@@ -37,6 +37,8 @@ export const HOSTILE_APP_CONFIG = {
   MODEL_MAX_PARAMS: '5000',
   ZIP_MAX_EXPANDED_BYTES: String(48 * 1024),
   ZIP_MAX_ENTRIES: '40',
+  // A multipart body that ends inside a part is refused once this passes with nothing left to read.
+  UPLOAD_IDLE_TIMEOUT_S: '1',
 };
 
 const NIL_UUID = '00000000-0000-4000-8000-000000000000';
@@ -78,6 +80,9 @@ export const datasetCases: HostileCase[] = [
   { name: 'CSV with a NaN feature', send: csvUpload(csv('a,y', '1,0', 'NaN,1', '2,0')), status: 400, code: 'INVALID_DATASET' },
   { name: 'CSV with an Infinity feature', send: csvUpload(csv('a,y', '1,0', 'Infinity,1', '2,0')), status: 400, code: 'INVALID_DATASET' },
   { name: 'CSV with a 1e400 feature', send: csvUpload(csv('a,y', '1,0', '1e400,1', '2,0')), status: 400, code: 'INVALID_DATASET' },
+  { name: 'CSV with a feature beyond float32 (1e39)', send: csvUpload(csv('a,y', '1,0', '1e39,1', '2,0')), status: 400, code: 'INVALID_DATASET' },
+  { name: 'CSV with a feature below -float32 max', send: csvUpload(csv('a,y', '1,0', '-3.5e38,1', '2,0')), status: 400, code: 'INVALID_DATASET' },
+  { name: 'CSV regression target beyond float32', send: csvUpload(csv('a,y', '1,0', '2,3.5e38', '3,0'), { task: 'regression' }), status: 400, code: 'INVALID_DATASET' },
   { name: 'CSV unclosed quote', send: csvUpload(csv('a,b', '1,"2', '3,4')), status: 400, code: 'INVALID_DATASET' },
   { name: 'CSV unknown label column', send: csvUpload(Buffer.from(COURSE_TABLE), { label: 'z' }), status: 400, code: 'INVALID_DATASET' },
   { name: 'CSV negative label index', send: csvUpload(Buffer.from(COURSE_TABLE), { label: '-1' }), status: 400, code: 'INVALID_DATASET' },
@@ -87,6 +92,7 @@ export const datasetCases: HostileCase[] = [
   { name: 'IDX header claims 4 billion images', send: idxUpload(idxFile([0xffffffff, 2, 2], new Uint8Array(8)), idxLabels([0, 1])), status: 400, code: 'INVALID_DATASET' },
   { name: 'IDX image and label counts disagree', send: idxUpload(idxImages(3, 2, 2), idxLabels([0, 1])), status: 400, code: 'INVALID_DATASET' },
   { name: 'IDX truncated gzip', send: idxUpload(truncatedGzip(), idxLabels(Array(10).fill(1))), status: 400, code: 'INVALID_DATASET' },
+  { name: 'IDX gzip bomb (ratio)', send: idxUpload(gzip(idxFile([20_000, 28, 28], new Uint8Array(20_000 * 784))), gzip(idxLabels(Array(20_000).fill(1)))), status: 400, code: 'ZIP_BOMB' },
   { name: 'IDX shorter than its header', send: idxUpload(Buffer.from([0, 0, 8, 3, 0, 0]), idxLabels([0])), status: 400, code: 'INVALID_DATASET' },
   { name: 'zip entry with ..', send: zipUpload(() => twoClasses([{ name: '../evil.png', data: Buffer.from('x') }])), status: 400, code: 'ZIP_PATH_TRAVERSAL' },
   { name: 'zip entry with a nested ..', send: zipUpload(() => twoClasses([{ name: 'cats/../../etc/x.png', data: Buffer.from('x') }])), status: 400, code: 'ZIP_PATH_TRAVERSAL' },
@@ -239,5 +245,65 @@ export const accessCases: HostileCase[] = [
   { name: 'stream with since=-1', send: (c) => wsAnswer(`${c.wsUrl}/v1/runs/${c.runId}/events?since=-1`, c.auth), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'stream with since=1e400', send: (c) => wsAnswer(`${c.wsUrl}/v1/runs/${c.runId}/events?since=1e400`, c.auth), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'stream with a revoked key', send: (c) => wsAnswer(`${c.wsUrl}/v1/events`, c.revokedAuth), status: 401, code: 'UNAUTHORIZED' },
+  { name: 'a key in ?access_token=', send: async (c) => answer(await request(c.server).get(`/v1/runs?access_token=${c.auth.authorization.slice(7)}`)), status: 401, code: 'UNAUTHORIZED' },
+  { name: 'a key in ?%61ccess_token=', send: async (c) => answer(await request(c.server).get(`/v1/runs?%61ccess_token=${c.auth.authorization.slice(7)}`)), status: 401, code: 'UNAUTHORIZED' },
+  { name: 'stream with a key in ?access%5Ftoken=', send: (c) => wsAnswer(`${c.wsUrl}/v1/events?access%5Ftoken=${c.auth.authorization.slice(7)}`, {}), status: 401, code: 'UNAUTHORIZED' },
   { name: 'unknown route', send: async (c) => answer(await request(c.server).get('/v1/../../etc/passwd').set(c.auth)), status: 404, code: 'NOT_FOUND' },
+];
+
+// ---- input that once answered 500 ------------------------------------------------------------
+
+const cursorFor = (iso: string) => Buffer.from(`${iso}|${NIL_UUID}`).toString('base64url');
+/** Dates JavaScript holds and PostgreSQL's timestamp does not (or the reverse), and ones encodeCursor never writes. */
+const forgedCursorDates = ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '+200000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '9999', '1969-12-31T23:59:59.999Z'];
+const listRoutes = ['/v1/datasets', '/v1/runs', '/v1/models'];
+
+const postJson = (path: (c: HostileContext) => string, body: string) => rawJson(path, () => body);
+const deeply = (depth: number, leaf = '1') => '['.repeat(depth) + leaf + ']'.repeat(depth);
+const multipartRaw = (path: string, contentType: string, body: string | Buffer) => async (c: HostileContext) =>
+  answer(await request(c.server).post(path).set(c.auth).set('content-type', contentType).send(body));
+
+/** A multipart body whose file part is cut off before its closing boundary, the body itself complete. */
+const cutOffPart = (route: string) =>
+  (route === '/v1/models'
+    ? ['--b0', 'content-disposition: form-data; name="model"; filename="model.json"', '', '{"modelTopology":']
+    : ['--b0', 'content-disposition: form-data; name="format"', '', 'csv', '--b0', 'content-disposition: form-data; name="file"; filename="x.csv"', '', 'a,b']
+  ).join('\r\n');
+
+export const inputCases: HostileCase[] = [
+  ...listRoutes.flatMap((route) =>
+    forgedCursorDates.map((iso) => ({
+      name: `${route} with a cursor dated ${iso}`,
+      send: async (c: HostileContext) => answer(await request(c.server).get(`${route}?cursor=${cursorFor(iso)}`).set(c.auth)),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    })),
+  ),
+  ...['/v1/datasets', '/v1/models'].flatMap((route) => [
+    { name: `${route}: multipart without a boundary`, send: multipartRaw(route, 'multipart/form-data', 'xx'), status: 400, code: 'INVALID_UPLOAD' },
+    { name: `${route}: multipart with an empty boundary`, send: multipartRaw(route, 'multipart/form-data; boundary=', 'xx'), status: 400, code: 'INVALID_UPLOAD' },
+    { name: `${route}: multipart with a 71-character boundary`, send: multipartRaw(route, `multipart/form-data; boundary=${'b'.repeat(71)}`, 'xx'), status: 400, code: 'INVALID_UPLOAD' },
+    { name: `${route}: multipart with an unclosed quoted boundary`, send: multipartRaw(route, 'multipart/form-data; boundary="', 'xx'), status: 400, code: 'INVALID_UPLOAD' },
+    { name: `${route}: a file part cut off before its boundary`, send: multipartRaw(route, 'multipart/form-data; boundary=b0', cutOffPart(route)), status: 400, code: 'INVALID_UPLOAD' },
+  ]),
+  // BODY_LIMIT_BYTES is 16 KiB here, so 7,000 levels is as deep as a body gets (100,000: test/plugins/input-guard.test.ts).
+  { name: 'objects nested 2,500 deep (runs)', send: submitRaw(() => '{"a":'.repeat(2500) + '1' + '}'.repeat(2500)), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'predict instances nested 7,000 deep', send: postJson((c) => `/v1/runs/${c.runId}/predict`, `{"instances":${deeply(7000)}}`), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'evaluate body nested 7,000 deep', send: postJson((c) => `/v1/runs/${c.runId}/evaluate`, `{"datasetId":${deeply(7000)}}`), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a lone surrogate in a Keras model string', send: submit((s) => (s.model = { keras: { class_name: 'Sequential\ud800', config: {} } })), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a NUL in a Keras model string', send: submit((s) => (s.model = { keras: { class_name: 'Seq\u0000uential', config: {} } })), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a lone low surrogate in a JSON key', send: submitRaw((c) => JSON.stringify(runSpec(c.datasetId)).replace('{', '{"\\udc00":1,')), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a lone surrogate in a layer name', send: submit((s) => (s.model.layers[0].name = 'out\ud83dput')), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a NUL in a query string', send: async (c) => answer(await request(c.server).get('/v1/runs?status=%00').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a NUL in a CSV column name kept as a class', send: csvUpload(csv('a,y\u0000z', '1,0', '2,1', '3,0'), { label: '1', task: 'multilabel' }), status: 400, code: 'INVALID_DATASET' },
+  { name: 'a NUL in a base model name (multipart)', send: async (c) => answer(await request(c.server).post('/v1/models').set(c.auth).field('name', 'm\u0000').attach('model', Buffer.from('{}'), 'model.json')), status: 400, code: 'VALIDATION_FAILED' },
+  ...['cancel', 'pause', 'resume'].map((action) => ({
+    name: `${action} of a run id holding a NUL`,
+    send: async (c: HostileContext) => answer(await request(c.server).post(`/v1/runs/%00/${action}`).set(c.auth)),
+    status: 404,
+    code: 'NOT_FOUND',
+  })),
+  { name: 'delete of a model id holding a NUL', send: async (c) => answer(await request(c.server).delete('/v1/models/x%00y').set(c.auth)), status: 404, code: 'NOT_FOUND' },
+  { name: 'a URL that is not valid percent-encoding', send: async (c) => answer(await request(c.server).get('/v1/datasets/%ED%A0%80').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'a URL with a bare %', send: async (c) => answer(await request(c.server).get('/v1/runs/%zz').set(c.auth)), status: 400, code: 'VALIDATION_FAILED' },
 ];

@@ -8,7 +8,7 @@ import { revokeApiKey } from '../../src/auth/api-keys.repository.ts';
 import { createApiKey } from '../../src/auth/api-keys.repository.ts';
 import { buildTestApp, createTeam, type TestApp } from '../helper.ts';
 import { COURSE_TABLE } from '../datasets/fixtures/csv.ts';
-import { accessCases, datasetCases, HOSTILE_APP_CONFIG, ownRunCases, runCases, runIdCases, runSpec, type HostileCase, type HostileContext } from './hostile-cases.ts';
+import { accessCases, datasetCases, HOSTILE_APP_CONFIG, inputCases, ownRunCases, runCases, runIdCases, runSpec, type HostileCase, type HostileContext } from './hostile-cases.ts';
 
 /** Every file and folder under the storage root, `tmp/` included. */
 async function filesUnder(root: string): Promise<string[]> {
@@ -82,6 +82,7 @@ describe('hostile input corpus', () => {
     ['/v1/runs/:id/*', runIdCases],
     ["the team's own run", ownRunCases],
     ['authentication and streams', accessCases],
+    ['input that once answered 500', inputCases],
   ];
 
   describe.each(table)('%s', (_group, cases) => {

@@ -84,15 +84,17 @@ describe('WS /v1/runs/:id/events and /v1/events', () => {
     }
   });
 
-  it('authenticates with the header, ?access_token= and the bearer.<key> subprotocol', async () => {
+  it('authenticates with the header and the bearer.<key> subprotocol, not with a key in the URL', async () => {
     const runId = await createRun(worker.db, alice.id);
     await publishLogs(runId, alice.id, 1);
     const url = wsUrl(t.app, `/v1/runs/${runId}/events`);
     const viaHeader = await openStream(url, { headers: alice.auth });
-    const viaQuery = await openStream(`${url}?access_token=${alice.key}`);
     const viaProtocol = await openStream(url, { protocols: [`bearer.${alice.key}`] });
     expect(viaProtocol.ws.protocol).toBe(`bearer.${alice.key}`);
-    for (const client of [viaHeader, viaQuery, viaProtocol]) {
+    for (const name of ['access_token', '%61ccess_token']) {
+      expect(await refusedUpgrade(`${url}?${name}=${alice.key}`)).toMatchObject({ statusCode: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+    }
+    for (const client of [viaHeader, viaProtocol]) {
       expect(seqs(await client.until((e) => e.length === 1))).toEqual([1]);
       await client.close();
     }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { AppError } from '../../errors/app-error.ts';
@@ -64,4 +64,14 @@ function fastifyCode(err: FastifyError): string {
     default:
       return 'VALIDATION_FAILED';
   }
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors raised before routing (a URL that is not valid
+ * percent-encoding, `FST_ERR_BAD_URL`) would otherwise be answered in Fastify's own shape,
+ * outside our envelope and its stable codes.
+ */
+export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  void reply.status(status).send({ error: { code: fastifyCode({ ...err, statusCode: status }), message: err.message, details: null } });
 }

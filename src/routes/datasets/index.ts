@@ -19,7 +19,7 @@ export default async function datasetRoutes(fastify: FastifyInstance, opts: { zi
     if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Upload datasets as multipart/form-data');
     // A team already at its stored-bytes limit is refused before its upload is read.
     await app.quotas.assertCanStore(app.db, request.team.id, 0);
-    const dataset = await ingestDataset({ db: app.db, storage: app.storage, quotas: app.quotas, zipLimits: opts.zipLimits }, request.team.id, request.parts());
+    const dataset = await ingestDataset({ db: app.db, storage: app.storage, quotas: app.quotas, zipLimits: opts.zipLimits }, request.team.id, request.uploadParts());
     return reply.status(201).send(dataset);
   });
 

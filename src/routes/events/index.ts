@@ -6,6 +6,7 @@ import { findTeamRunEventSeq } from '../../events/run-events.repository.ts';
 import { streamRunEvents, streamTeamEvents, type EventStreamContext } from '../../events/event-streams.ts';
 import { keepAlive } from '../../events/socket-flow.ts';
 import { isUuid } from '../../db/is-uuid.ts';
+import { KEY_REVOKED_CLOSE_CODE } from '../../auth/key-watch.ts';
 import type { WebSocket } from '@fastify/websocket';
 
 export interface EventRoutesOptions {
@@ -22,9 +23,9 @@ const runQuery = z.object({
 });
 
 /**
- * WebSocket streams of run events. Authentication (header, `access_token` query or
- * `bearer.<key>` subprotocol), validation and the ownership check all run as hooks before
- * the upgrade, so a refused client gets a plain HTTP 401/400/404.
+ * WebSocket streams of run events. Authentication (header or `bearer.<key>` subprotocol),
+ * validation and the ownership check all run as hooks before the upgrade, so a refused client
+ * gets a plain HTTP 401/400/404; a stream whose key is revoked later closes with 4401.
  */
 export default async function eventRoutes(app: FastifyInstance, opts: EventRoutesOptions) {
   const pingIntervalMs = opts.pingIntervalMs ?? 25_000;
@@ -33,6 +34,9 @@ export default async function eventRoutes(app: FastifyInstance, opts: EventRoute
 
   const open = (socket: WebSocket, request: FastifyRequest): EventStreamContext => {
     keepAlive(socket, pingIntervalMs);
+    // The key was checked at the upgrade; a stream must not outlive its revocation.
+    const unwatch = app.keyWatch.watch(request.team.keyId, () => socket.close(KEY_REVOKED_CLOSE_CODE, 'API key revoked'));
+    socket.once('close', unwatch);
     // Subscribers only listen; anything they send is ignored.
     return { hub: app.events.hub, db: app.db, socket, teamId: request.team.id, maxBufferedBytes, log: request.log };
   };

@@ -19,7 +19,7 @@ export default async function modelRoutes(fastify: FastifyInstance, opts: { maxB
     // A team already at its stored-bytes limit is refused before the body is read.
     await app.quotas.assertCanStore(app.db, request.team.id, 0);
     // A sharded model has many weight files: more file parts than a dataset upload may have.
-    const parts = request.parts({ limits: { files: MAX_WEIGHT_FILES + 1, parts: MAX_WEIGHT_FILES + 4 } });
+    const parts = request.uploadParts({ limits: { files: MAX_WEIGHT_FILES + 1, parts: MAX_WEIGHT_FILES + 4 } });
     const model = await uploadBaseModel({ db: app.db, storage: app.storage, compute: app.compute, maxBytes: opts.maxBytes, quotas: app.quotas }, request.team.id, parts);
     return reply.status(201).send(model);
   });

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../e2e/harness.ts';
+import { gzip, idxImages, idxLabels } from '../datasets/fixtures/idx.ts';
+import { jpeg } from '../datasets/fixtures/zip.ts';
+import { tinyModelFiles } from '../models/fixtures.ts';
+import { atAddress, errorAnswers, readmeBlocks } from './readme-blocks.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end, or until `until` holds for its stdout (then it is stopped). */
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; until?: (stdout: string) => boolean }): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (options.until?.(stdout)) child.kill();
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The files the README's examples name, small but real: MNIST-style gz parts, a folder of JPEGs, a tfjs model. */
+async function writeExampleFiles(dir: string): Promise<void> {
+  const labels = Array.from({ length: 20 }, (_, i) => i % 10);
+  await writeFile(path.join(dir, 'train-images-idx3-ubyte.gz'), gzip(idxImages(20, 28, 28)));
+  await writeFile(path.join(dir, 'train-labels-idx1-ubyte.gz'), gzip(idxLabels(labels)));
+  for (const [cls, seed] of [['cats', 1], ['dogs', 2]] as const) {
+    await mkdir(path.join(dir, 'pets', cls), { recursive: true });
+    for (const n of [1, 2]) await writeFile(path.join(dir, 'pets', cls, `${n}.jpg`), await jpeg(16, 16, 3, seed * 10 + n));
+  }
+  const model = await tinyModelFiles();
+  await mkdir(path.join(dir, 'vgg16'));
+  await writeFile(path.join(dir, 'vgg16', 'model.json'), JSON.stringify(model.modelJson));
+  for (const [name, bytes] of model.weights) await writeFile(path.join(dir, 'vgg16', name), bytes);
+}
+
+/**
+ * Every curl and WebSocket (and tfjs loading) example of the README, run as written against a
+ * real API and worker, in the order a reader meets them; only the address is changed to the
+ * test's port. Shell examples share their variables (KEY, DATASET, RUN) as a reader's shell
+ * would; none may answer an error envelope.
+ */
+describe('the README examples', () => {
+  let stack: Stack;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const vars: Record<string, string> = {};
+  const blocks = readmeBlocks();
+  // Docker compose's create-key runs in a container: not something a test can start here.
+  const shell = blocks.filter((b) => b.lang === 'sh' && (b.code.includes('curl ') || b.code.includes('create-key')) && !b.code.includes('docker'));
+  const js = blocks.filter((b) => b.lang === 'js');
+
+  beforeAll(async () => {
+    stack = await startStack();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'trainyard-readme-'));
+    await writeExampleFiles(dir);
+    env = { ...process.env, DATABASE_URL: stack.config.databaseUrl, REDIS_URL: stack.config.redisUrl, LOG_LEVEL: 'silent' };
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds the examples: the key, four curl blocks, the WebSocket and the model loading', () => {
+    expect(shell.map((b) => b.line)).toHaveLength(5);
+    expect(js.some((b) => b.code.includes('new WebSocket'))).toBe(true);
+    expect(js.some((b) => b.code.includes('loadLayersModel'))).toBe(true);
+  });
+
+  it('runs each shell example as written, in order, without an error answer', { timeout: 300_000 }, async () => {
+    for (const block of shell) {
+      const exported = Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join('\n');
+      // The admin CLI runs from the repository, as the README's `npm run` does; curl from the example files.
+      const script = `set -e\ncd '${block.code.includes('npm run') ? repoRoot : dir}'\n${exported}\n${atAddress(block.code, stack.baseUrl)}\necho "__VARS__ KEY=\${KEY:-} DATASET=\${DATASET:-} RUN=\${RUN:-}"`;
+      const ran = await run('bash', ['-c', script], { cwd: dir, env });
+      const where = `README line ${block.line}: ${ran.stderr.slice(-500)}`;
+      expect(ran.code, where).toBe(0);
+      expect(errorAnswers(ran.stdout), where).toEqual([]);
+      for (const [, name, value] of ran.stdout.matchAll(/(KEY|DATASET|RUN)=(\S+)/g)) vars[name] = value;
+    }
+    expect(vars.KEY).toMatch(/^ty_/);
+    expect(vars.RUN).toMatch(/^[0-9a-f-]{36}$/);
+    const predictions = (await fetch(`${stack.baseUrl}/v1/runs/${vars.RUN}`, { headers: { authorization: `Bearer ${vars.KEY}` } }).then((r) => r.json())) as { status: string };
+    expect(predictions.status).toBe('completed');
+  });
+
+  it('runs the WebSocket example: it prints the run\'s epochs and its final status', { timeout: 120_000 }, async () => {
+    const block = js.find((b) => b.code.includes('new WebSocket'))!;
+    const code = `const runId = process.env.RUN_ID;\nconst key = process.env.KEY;\n${atAddress(block.code, stack.baseUrl)}`;
+    const ran = await run('node', ['--input-type=module', '-e', code], { cwd: repoRoot, env: { ...env, RUN_ID: vars.RUN, KEY: vars.KEY }, until: (out) => out.includes('status completed') });
+    expect(ran.stdout, ran.stderr).toContain('status completed');
+    // `event.epoch, loss, val_loss` for each of the run's 60 epochs.
+    expect(ran.stdout.split('\n').filter((l) => /^\d+ [\d.e+-]+/.test(l))).toHaveLength(60);
+  });
+
+  it('runs the model loading example: tfjs loads the trained model over HTTP', { timeout: 120_000 }, async () => {
+    const block = js.find((b) => b.code.includes('loadLayersModel'))!;
+    const code = `const runId = process.env.RUN_ID;\nconst key = process.env.KEY;\n${atAddress(block.code, stack.baseUrl)}\nconsole.log('INPUT', JSON.stringify(model.inputs[0].shape));`;
+    const ran = await run('node', ['--input-type=module', '-e', code], { cwd: repoRoot, env: { ...env, RUN_ID: vars.RUN, KEY: vars.KEY } });
+    expect(ran.stdout, ran.stderr).toContain('INPUT [null,3]');
+  });
+});
