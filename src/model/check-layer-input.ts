@@ -1,5 +1,6 @@
 import type { LayerSpec } from '../spec/layer-spec.schema.ts';
 import { sizeOf } from './dataset-shape.ts';
+import { checkInitializers } from './check-initializers.ts';
 
 /**
  * Our own checks of a layer against its input shape (no batch axis), run before tfjs sees
@@ -8,6 +9,8 @@ import { sizeOf } from './dataset-shape.ts';
  * Returns the reason it does not fit, or null.
  */
 export function checkLayerInput(spec: LayerSpec, input: readonly number[]): string | null {
+  const misfit = checkInitializers(spec, input);
+  if (misfit) return misfit;
   switch (spec.type) {
     case 'conv2d':
     case 'maxPooling2d':

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { type CompileSpec, type LossName, type MetricName, type OptimizerSpec, type OptimizerType } from '../spec/compile-spec.schema.ts';
 import { tfjsMetricName } from '../spec/metric-names.ts';
 import { huberLoss, msleMetric, precisionMetric, recallMetric } from './metric-functions.ts';
+import { ResumableAdamax } from './optimizers/adamax.optimizer.ts';
+import { CenteredRMSProp } from './optimizers/centered-rmsprop.optimizer.ts';
 
 /** Learning rates used when a spec names none: Keras's defaults where tfjs has none of its own. */
 export const DEFAULT_LEARNING_RATES: Record<OptimizerType, number> = {
@@ -14,7 +16,11 @@ export const DEFAULT_LEARNING_RATES: Record<OptimizerType, number> = {
   adamax: 0.002,
 };
 
-/** A tfjs optimizer from its spec; unset settings take tfjs's defaults (momentum: 0.9). */
+/**
+ * A tfjs optimizer from its spec; unset settings take tfjs's defaults (momentum: 0.9).
+ * RMSProp and Adamax are tfjs's with its gaps filled: a centered step that cannot take the
+ * root of a negative number, and Adamax state that checkpoints can save (see optimizers/).
+ */
 export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
   const lr = spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.type];
   switch (spec.type) {
@@ -25,13 +31,13 @@ export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
     case 'adam':
       return tf.train.adam(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
     case 'rmsprop':
-      return tf.train.rmsprop(lr, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon, spec.centered ?? false);
+      return new CenteredRMSProp(lr, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon, spec.centered ?? false);
     case 'adagrad':
       return tf.train.adagrad(lr, spec.initialAccumulatorValue ?? 0.1);
     case 'adadelta':
       return tf.train.adadelta(lr, spec.rho ?? 0.95, spec.epsilon);
     case 'adamax':
-      return tf.train.adamax(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon, spec.decay ?? 0);
+      return new ResumableAdamax(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon, spec.decay ?? 0);
   }
 }
 

@@ -3,6 +3,8 @@ import { mkdir, readFile, rename, rm, stat, writeFile, readdir } from 'node:fs/p
 import path from 'node:path';
 // Loaded models must get the Conv2D that trains dilated kernels (a resumed run trains on).
 import './trainable-conv2d.layer.ts';
+// ...and must read back the activation tfjs saves as `gelu_new` (see gelu-new.activation.ts).
+import './gelu-new.activation.ts';
 
 /**
  * Models on disk in tfjs's layers format: `model.json` (topology + weights manifest) and

@@ -3,6 +3,8 @@ import type { KerasModelSpec } from '../spec/keras-spec.schema.ts';
 import { MAX_PARAMS, type BuildModelOptions } from './build-model.ts';
 import { modelError, modelTooLarge } from './model-error.ts';
 import { targetEncodingFor } from './target-encoding.ts';
+// tfjs reads a Keras document's `gelu_new` as `geluNew` (see gelu-new.activation.ts).
+import './gelu-new.activation.ts';
 
 /**
  * Every `class_name` in a Keras document that tfjs has no class for: layers, initializers,
