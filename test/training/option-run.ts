@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { predict } from '../../src/compute/predict.ts';
+import { flattenPredictInput } from '../../src/compute/predict-inputs.ts';
 import { AppError } from '../../src/errors/app-error.ts';
 import { fileLoadHandler, loadModelFromDir } from '../../src/model/file-model-io.ts';
 import { validateRunSpec } from '../../src/model/validate-spec.ts';
@@ -60,7 +61,7 @@ async function predictWith(modelDir: string, dataset: TrainDataset): Promise<num
   const model = await loadModelFromDir(modelDir);
   try {
     const instances = [new Array(36).fill(0.5), new Array(36).fill(0)];
-    const { predictions } = await predict(model, { modelDir, instances, inputShape: dataset.inputShape, preprocessing: dataset.preprocessing, task: dataset.task, classNames: dataset.classNames });
+    const { predictions } = await predict(model, { modelDir, ...flattenPredictInput({ instances }, dataset.inputShape), inputShape: dataset.inputShape, preprocessing: dataset.preprocessing, task: dataset.task, classNames: dataset.classNames });
     return predictions.map((p) => ('probabilities' in p ? p.probabilities : p.value));
   } finally {
     model.dispose();
