@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Multipart } from '@fastify/multipart';
 import { AppError } from '../errors/app-error.ts';
-import { asUploadError } from '../plugins/external/upload-parts-guard.ts';
+import { asUploadError } from '../errors/upload-error.ts';
 import { assertStorableText } from '../datasets/storable-text.ts';
 import { MAX_MODEL_JSON_BYTES, checkModelJson, type CheckedModelJson } from './model-manifest.ts';
 
