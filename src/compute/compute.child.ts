@@ -38,7 +38,7 @@ async function handle(request: ComputeRequest): Promise<unknown> {
     case 'predict':
       return predict(await cache.get(request.params.modelDir), request.params);
     case 'evaluate':
-      return evaluate(request.params);
+      return evaluate(await cache.get(request.params.modelDir), request.params);
     case 'inspectModel':
       return inspectModel(request.params.modelDir);
     case 'validateTransferRunSpec':

@@ -26,7 +26,6 @@ export async function evaluateRun(deps: Deps, teamId: string, runId: string, dat
     trainingPreprocessing: datasetInfoOf(training).preprocessing,
     loss: spec.compile.loss,
     metrics: spec.compile.metrics,
-    batchSize: spec.fit.batchSize,
   });
   return { runId: run.id, datasetId: dataset.id, ...result };
 }
