@@ -1,20 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { createApiKey } from '../src/auth/api-keys.repository.ts';
-import { loadConfig } from '../src/config/config.ts';
 import { createPrismaClient } from '../src/db/prisma-client.ts';
-import { prepareDatabase } from '../src/db/prepare-database.ts';
 import { publishRunEvent } from '../src/events/event-publisher.ts';
 import { createRedis } from '../src/redis/redis-connection.ts';
 import { upsertTeam } from '../src/teams/teams.repository.ts';
+import { createBenchPlace, freePort, removeBenchPlace, rssBytes, startServiceProcess, stopServiceProcess, waitForReady } from './bench-service.ts';
 import { percentile } from './latency-stats.ts';
 
 /**
@@ -53,7 +45,6 @@ const RUNS = Number(values.runs);
 const EVENTS_PER_S = Number(values['events-per-s']);
 const SUBMIT_PER_S = Number(values['submit-per-s']);
 const SECONDS = Number(values.seconds);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // Whatever happens, stop: the measured phase plus a generous minute for setup and teardown.
 const watchdog = setTimeout(() => {
@@ -73,79 +64,22 @@ const spec = (datasetId: string) => ({
 
 let api: ChildProcess | null = null;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function rssBytes(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
-
-async function waitForReady(baseUrl: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the API did not become ready');
-}
-
-async function recreateDatabase(url: string, drop = false) {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
-  if (!drop) await prepareDatabase(url);
-}
-
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const ms = (v: number) => Math.round(v * 10) / 10;
 
 async function main() {
-  const base = loadConfig();
-  const dbUrl = new URL(base.databaseUrl);
-  dbUrl.pathname = `${dbUrl.pathname}_bench`;
-  const databaseUrl = dbUrl.toString();
-  const redisPrefix = `tybench-${randomUUID().slice(0, 8)}`;
-  const storageDir = await mkdtemp(path.join(os.tmpdir(), 'trainyard-bench-'));
-  await recreateDatabase(databaseUrl);
-
-  const db = createPrismaClient(databaseUrl);
-  const redis = createRedis(base.redisUrl, 'trainyard-bench-publisher');
+  const place = await createBenchPlace('bench');
+  const db = createPrismaClient(place.databaseUrl);
+  const redis = createRedis(place.redisUrl, 'trainyard-bench-publisher');
+  const redisPrefix = place.redisPrefix;
   const team = await upsertTeam(db, 'bench');
   const { key } = await createApiKey(db, team.id);
   const auth = { authorization: `Bearer ${key}` };
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  api = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: base.redisUrl,
-      REDIS_PREFIX: redisPrefix,
-      STORAGE_DIR: storageDir,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      // The limiter stays in the path (its Redis round trip is part of the cost) but never trips.
-      RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-  });
+  // The limiter stays in the path (its Redis round trip is part of the cost) but never trips.
+  api = startServiceProcess('src/server.ts', place, { PORT: String(port), RATE_LIMIT_PER_MINUTE: '1000000' });
   const apiPid = api.pid!;
   try {
     await waitForReady(baseUrl, 60_000);
@@ -271,18 +205,10 @@ async function main() {
     );
     for (const ws of sockets) ws.terminate();
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((resolve) => (api!.exitCode !== null ? resolve(null) : api!.once('exit', resolve)));
+    await stopServiceProcess(api);
     await db.$disconnect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await removeBenchPlace(place, redis);
     await redis.quit();
-    await rm(storageDir, { recursive: true, force: true });
-    await recreateDatabase(databaseUrl, true);
   }
 }
 
