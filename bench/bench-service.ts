@@ -88,9 +88,13 @@ export async function removeBenchPlace(place: BenchPlace, redis: Redis) {
   await recreateDatabase(place.databaseUrl, true);
 }
 
-/** Starts one of the service's entry points (`src/server.ts`, `workers/worker.ts`) on `place`. */
+/**
+ * Starts one of the service's entry points (`src/server.ts`, `workers/worker.ts`) on `place`.
+ * With BENCH_PROFILE=<dir> it runs under `--cpu-prof`, writing a .cpuprofile there on exit.
+ */
 export function startServiceProcess(entry: string, place: BenchPlace, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], {
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+  return spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -35,17 +35,47 @@ export function flattenPredictInput(input: PredictInput, inputShape: number[]): 
 function fromInstances(instances: unknown[], inputShape: number[], perInstance: number) {
   const inputs = new Float32Array(instances.length * perInstance);
   instances.forEach((instance, i) => {
-    const values = (Array.isArray(instance) ? (instance as unknown[]).flat(Infinity) : [instance]) as number[];
-    if (values.length !== perInstance) {
-      throw new AppError('VALIDATION_FAILED', `instances[${i}] has ${values.length} values, the model takes ${perInstance} (input shape [${inputShape.join(', ')}])`, {
+    const found = writeNumbers(instance, inputs, i * perInstance, perInstance);
+    if (found !== perInstance) {
+      throw new AppError('VALIDATION_FAILED', `instances[${i}] has ${found} values, the model takes ${perInstance} (input shape [${inputShape.join(', ')}])`, {
         path: ['instances', i],
         expected: perInstance,
-        got: values.length,
+        got: found,
       });
     }
-    inputs.set(values, i * perInstance);
   });
   return { inputs, count: instances.length };
+}
+
+/**
+ * Writes the numbers of `value` (a number or nested arrays of them, already checked by
+ * isNestedFiniteNumbers) in order into `out` from `offset`, at most `max` of them; returns
+ * how many it holds in all. One walk, no intermediate arrays.
+ */
+function writeNumbers(value: unknown, out: Float32Array, offset: number, max: number): number {
+  if (!Array.isArray(value)) {
+    if (max > 0) out[offset] = value as number;
+    return 1;
+  }
+  const arrays: unknown[][] = [value];
+  const next: number[] = [0];
+  let count = 0;
+  while (arrays.length > 0) {
+    const top = arrays.length - 1;
+    const array = arrays[top];
+    const i = next[top]++;
+    if (i === array.length) {
+      arrays.pop();
+      next.pop();
+    } else if (Array.isArray(array[i])) {
+      arrays.push(array[i] as unknown[]);
+      next.push(0);
+    } else {
+      if (count < max) out[offset + count] = array[i] as number;
+      count++;
+    }
+  }
+  return count;
 }
 
 function fromTensor(tensor: TensorInput, inputShape: number[], perInstance: number) {

@@ -22,28 +22,44 @@ export interface UnstorableText {
   reason: string;
 }
 
+/** A value still to look at, and how it was reached: its key and the node of its container. */
+interface Visit {
+  value: unknown;
+  key: string | number | null;
+  parent: Visit | null;
+}
+
 /**
  * The first string in `value` (keys included) that PostgreSQL cannot store, or null. Walks
- * with an explicit stack, so a deeply nested value cannot overflow the call stack.
+ * with an explicit stack, so a deeply nested value cannot overflow the call stack; numbers
+ * and other scalars are skipped where they are met, and the path is built only for the
+ * string that is refused.
  */
 export function findUnstorableText(value: unknown): UnstorableText | null {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  const stack: Visit[] = [{ value, key: null, parent: null }];
   while (stack.length > 0) {
-    const { value: item, path } = stack.pop()!;
+    const visit = stack.pop()!;
+    const item = visit.value;
     if (typeof item === 'string') {
       const reason = unstorableReason(item);
-      if (reason) return { path, reason };
+      if (reason) return { path: pathOf(visit), reason };
     } else if (Array.isArray(item)) {
-      for (let i = item.length - 1; i >= 0; i--) stack.push({ value: item[i], path: [...path, i] });
+      for (let i = item.length - 1; i >= 0; i--) if (item[i] !== null && (typeof item[i] === 'object' || typeof item[i] === 'string')) stack.push({ value: item[i], key: i, parent: visit });
     } else if (item && typeof item === 'object') {
       for (const [key, child] of Object.entries(item).reverse()) {
         const reason = unstorableReason(key);
-        if (reason) return { path: [...path, key], reason };
-        stack.push({ value: child, path: [...path, key] });
+        if (reason) return { path: [...pathOf(visit), key], reason };
+        stack.push({ value: child, key, parent: visit });
       }
     }
   }
   return null;
+}
+
+function pathOf(visit: Visit): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let v: Visit | null = visit; v && v.key !== null; v = v.parent) path.unshift(v.key);
+  return path;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { findDatasetOrThrow } from '../datasets/datasets.repository.ts';
 import { datasetInfoOf } from '../datasets/dataset-info.ts';
 import { isUuid } from '../db/is-uuid.ts';
 import type { DbTx } from '../db/prisma-client.ts';
@@ -11,7 +10,7 @@ import { MODEL_JSON } from '../model/file-model-io.ts';
 import { flattenPredictInput, type PredictInput } from '../compute/predict-inputs.ts';
 import { keysetPage, type PageQuery } from '../pagination/keyset-page.ts';
 import { toCheckpointDto, toEpochDto, toRunDto } from './run-dto.ts';
-import { findTeamRun, listCheckpoints, listEpochs, listTeamRuns } from './runs.repository.ts';
+import { findTeamRun, findTeamRunWithDataset, listCheckpoints, listEpochs, listTeamRuns } from './runs.repository.ts';
 
 /**
  * What a team reads about its runs: the run, its epochs and checkpoints, its trained model
@@ -54,9 +53,10 @@ export async function runModelFile(deps: ResultDeps, teamId: string, runId: stri
 
 /** Predictions of the run's trained model, in the compute child, preprocessed as its training data was. */
 export async function predictRun(deps: ResultDeps, teamId: string, runId: string, input: PredictInput) {
-  const run = await teamRunOr404(deps.db, teamId, runId);
+  const run = isUuid(runId) ? await findTeamRunWithDataset(deps.db, teamId, runId) : null;
+  if (!run) throw notFound('run');
   const modelDir = await trainedModelDir(deps, run);
-  const dataset = datasetInfoOf(await findDatasetOrThrow(deps.db, run.datasetId));
+  const dataset = datasetInfoOf(run.dataset);
   return deps.compute.predict({ modelDir, ...flattenPredictInput(input, dataset.inputShape), ...dataset });
 }
 

@@ -12,6 +12,11 @@ export function findTeamRun(db: DbTx, teamId: string, runId: string) {
   return db.run.findFirst({ where: { id: runId, teamId } });
 }
 
+/** The team's run with its training dataset, in one round trip (predict needs both on every call). */
+export function findTeamRunWithDataset(db: DbTx, teamId: string, runId: string) {
+  return db.run.findFirst({ where: { id: runId, teamId }, include: { dataset: true } });
+}
+
 export function findRun(db: DbTx, runId: string) {
   return db.run.findUnique({ where: { id: runId } });
 }

@@ -57,6 +57,14 @@ describe('predict inputs', () => {
     expect((err as Error).message).toMatch(/^instances\[1\] has 2 values/);
   });
 
+  it('flattens instances nested any way, in order, and counts what does not fit', () => {
+    const shaped = flattenPredictInput({ instances: [[[1, 2], [3, 4]], [5, 6, 7, 8], [[[9]], [10, [11, [12]]]]] }, [2, 2]);
+    expect(Array.from(shaped.inputs)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(flattenPredictInput({ instances: [7, [8]] }, [1]).inputs).toEqual(new Float32Array([7, 8]));
+    expect(() => flattenPredictInput({ instances: [[1, [2, [3, 4, 5]]]] }, [4])).toThrow(/has 5 values/);
+    expect(() => flattenPredictInput({ instances: [[[], []]] }, [1])).toThrow(/has 0 values/);
+  });
+
   it('reads a flat float32 or uint8 tensor as the same values as nested instances', () => {
     const values = [[0, 0.5, 1], [2, 3, 255]];
     const nested = flattenPredictInput({ instances: values.map((row) => row.map((v) => [v])) }, [3, 1]);

@@ -41,6 +41,20 @@ describe('the input guard', () => {
     expect(findUnstorableText({ ['k\u0000']: 1 })).toEqual({ path: ['k\u0000'], reason: 'a NUL character' });
   });
 
+  it('finds an escaped NUL or surrogate deep in a large body of numbers, and passes an escaped backslash before u0000', async () => {
+    const numbers = Array.from({ length: 50 }, () => Array.from({ length: 20 }, (_, i) => i));
+    const hidden = JSON.stringify({ model: { layers: [{ units: numbers }, { name: 'x\u0000' }] } });
+    expect(hidden).toContain('\\u0000');
+    const res = await post('/v1/runs', hidden);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toMatchObject({ path: 'model.layers.1.name', reason: 'a NUL character' });
+    const upper = await post('/v1/runs', '{"model":{"layers":[{"name":"\\uDBFF"}]}}');
+    expect(upper.json().error.details).toMatchObject({ path: 'model.layers.0.name' });
+    // A backslash then "u0000" as text is storable: it reaches validation, which refuses the spec for other reasons.
+    const literal = await post('/v1/runs', JSON.stringify({ name: '\\u0000' }));
+    expect(literal.json().error.details?.reason).toBeUndefined();
+  });
+
   it('lets well-formed text through: emoji (surrogate pairs), accents, CJK', () => {
     expect(findUnstorableText({ name: 'chat 🐱 é 猫', list: ['🐶', { deep: '\u{1F600}' }] })).toBeNull();
     expect(findUnstorableText({ a: '\udc00' })?.reason).toMatch(/surrogate/);

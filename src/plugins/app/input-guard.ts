@@ -25,7 +25,7 @@ export default fp(
       parseJson(request, text as string, (err, body) => {
         if (err) return done(err);
         try {
-          assertAcceptable(body, 'body');
+          assertAcceptable(body, 'body', text as string);
           done(null, body);
         } catch (refusal) {
           done(refusal as Error);
@@ -42,28 +42,46 @@ export default fp(
   { name: 'input-guard', dependencies: ['error-handler'] },
 );
 
-function assertAcceptable(value: unknown, where: 'body' | 'query'): void {
+function assertAcceptable(value: unknown, where: 'body' | 'query', text?: string): void {
   if (where === 'body' && jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
     throw new AppError('VALIDATION_FAILED', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, { path: '', maxDepth: MAX_JSON_DEPTH });
   }
-  const found = findUnstorableText(value);
+  const found = text !== undefined && !mayHoldUnstorableText(text) ? null : findUnstorableText(value);
   if (found) {
     throw new AppError('VALIDATION_FAILED', `The ${where} holds ${found.reason} at "${found.path.join('.')}"`, { path: found.path.join('.'), in: where, reason: found.reason });
   }
 }
 
 /**
+ * Whether JSON `text` can decode to a NUL or a surrogate: only through a `\u0000` or
+ * `\uD800`–`\uDFFF` escape or a raw surrogate (JSON forbids a raw NUL in a string). Text with
+ * none of them (every predict body of numbers) skips the walk over the parsed value; text
+ * with one, even a harmless escaped backslash before it, is walked.
+ */
+function mayHoldUnstorableText(text: string): boolean {
+  return /\\u(?:0000|[dD][89a-fA-F])|[\ud800-\udfff]/.test(text);
+}
+
+/**
  * Whether `value` nests arrays/objects more than `maxDepth` levels deep (a scalar is depth 0,
  * `[]` depth 1). Iterative, and stops at the first path past the limit, so checking a hostile
- * 100,000-deep value costs no stack and at most `maxDepth` levels of work per branch.
+ * 100,000-deep value costs no stack and at most `maxDepth` levels of work per branch. Only
+ * containers are pushed: the numbers of a large body cost one type check each.
  */
 function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (item === null || typeof item !== 'object') continue;
-    if (depth + 1 > maxDepth) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  if (value === null || typeof value !== 'object') return false;
+  const items: object[] = [value];
+  const depths: number[] = [1];
+  while (items.length > 0) {
+    const item = items.pop()!;
+    const depth = depths.pop()!;
+    if (depth > maxDepth) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (child !== null && typeof child === 'object') {
+        items.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
 }
