@@ -1,4 +1,5 @@
 import type { Backend } from '../../src/training/backends.ts';
+import type { AdapterInfo } from '../../src/training/webgpu-backend.ts';
 import type { TrainingMessage, TrainJob } from '../../src/training/training-job.ts';
 
 /**
@@ -14,4 +15,4 @@ import type { TrainingMessage, TrainJob } from '../../src/training/training-job.
  */
 export type ParentMessage = { type: 'train'; job: TrainJob } | { type: 'cancel' };
 
-export type ChildMessage = { type: 'ready'; backend: Backend; device: string; fallbackReasons: string[] } | TrainingMessage;
+export type ChildMessage = { type: 'ready'; backend: Backend; device: string; fallbackReasons: string[]; adapter?: AdapterInfo } | TrainingMessage;
