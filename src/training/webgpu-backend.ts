@@ -53,11 +53,12 @@ export async function loadWebgpuBackend(options: WebgpuOptions): Promise<WebgpuL
     return { ok: false, reason: `the webgpu package did not load: ${firstLine(err)}` };
   }
   try {
-    const gpu = installNavigatorGpu(dawn, options.adapterName);
+    const { gpu, installed } = installNavigatorGpu(dawn, options.adapterName);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     const refused = refusal(adapter, options);
     if (refused || !adapter) {
-      releaseNavigatorGpu();
+      // Only one this call made: an earlier one may be what a live webgpu backend runs on.
+      if (installed) releaseNavigatorGpu();
       return { ok: false, reason: refused ?? 'no WebGPU adapter' };
     }
     await import('@tensorflow/tfjs-backend-webgpu');
@@ -99,14 +100,14 @@ export function describeAdapter(adapter: AdapterInfo): string {
 }
 
 // Node 21+ has a global `navigator` (without `gpu`); Node 20 has none.
-function installNavigatorGpu(dawn: DawnModule, adapterName?: string): GpuLike {
+function installNavigatorGpu(dawn: DawnModule, adapterName?: string): { gpu: GpuLike; installed: boolean } {
   const g = globalThis as { navigator?: { gpu?: GpuLike } };
-  if (g.navigator?.gpu) return g.navigator.gpu;
+  if (g.navigator?.gpu) return { gpu: g.navigator.gpu, installed: false };
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create(adapterName ? [`adapter=${adapterName}`] : []);
   if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-  return gpu;
+  return { gpu, installed: true };
 }
 
 // Dawn keeps the process alive while `navigator.gpu` is referenced: let go of an unused one.
