@@ -48,7 +48,7 @@ const SOFTWARE = /swiftshader|llvmpipe|lavapipe/i;
 export async function loadWebgpuBackend(options: WebgpuOptions): Promise<WebgpuLoad> {
   let dawn: DawnModule;
   try {
-    dawn = (await import(options.module ?? 'webgpu')) as DawnModule;
+    dawn = (await (options.module ? import(options.module) : import('webgpu'))) as DawnModule;
   } catch (err) {
     return { ok: false, reason: `the webgpu package did not load: ${firstLine(err)}` };
   }

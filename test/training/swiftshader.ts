@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const ICD = 'vk_swiftshader_icd.json';
 // Where Debian's chromium-common puts it (outside the Vulkan loader's standard folders).
@@ -20,9 +19,10 @@ export function useSwiftShader(): string {
   return found;
 }
 
+/** The package's file list, as `dpkg -L chromium-common` reads it. */
 function fromDpkg(): string | undefined {
   try {
-    return execFileSync('dpkg', ['-L', 'chromium-common'], { encoding: 'utf8' }).split('\n').find((line) => line.endsWith(`/${ICD}`));
+    return readFileSync('/var/lib/dpkg/info/chromium-common.list', 'utf8').split('\n').find((line) => line.endsWith(`/${ICD}`));
   } catch {
     return undefined;
   }
