@@ -50,7 +50,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
   const leases = new RunLeases(config.databaseUrl, (runIds) => recoverLeases(runIds));
   await leases.connect();
 
-  const pool = new TrainerPool(config.worker.concurrency, config.worker.backend);
+  const pool = new TrainerPool(config.worker.concurrency, config.worker.backend, config.worker.webgpuAdapter);
   const backend = await pool.start();
   log.info({ workerId, backend: backend.backend, device: backend.device, fallbackReasons: backend.fallbackReasons, adapter: backend.adapter }, `training on backend ${backend.backend} (${backend.device})`);
 

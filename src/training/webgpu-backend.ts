@@ -54,7 +54,10 @@ export async function loadWebgpuBackend(options: WebgpuOptions): Promise<WebgpuL
   }
   try {
     const { gpu, installed } = installNavigatorGpu(dawn, options.adapterName);
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch((err: unknown) => {
+      // Dawn rejects when the adapter filter matches nothing; its message lists the adapters there are.
+      throw new Error(options.adapterName ? `no adapter matching "${options.adapterName}": ${oneLine(err)}` : oneLine(err));
+    });
     const refused = refusal(adapter, options);
     if (refused || !adapter) {
       // Only one this call made: an earlier one may be what a live webgpu backend runs on.
@@ -114,6 +117,10 @@ function installNavigatorGpu(dawn: DawnModule, adapterName?: string): { gpu: Gpu
 function releaseNavigatorGpu(): void {
   const g = globalThis as { navigator?: { gpu?: GpuLike } };
   if (g.navigator?.gpu) Reflect.deleteProperty(g.navigator, 'gpu');
+}
+
+function oneLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 }
 
 function firstLine(err: unknown): string {

@@ -11,6 +11,7 @@ import { loadCheckpointModel, loadOptimizerState, saveCheckpoint } from '../../s
 import { selectBackend } from '../../src/training/select-backend.ts';
 import { randomValues, useEngine } from '../engine/backend-parity.ts';
 import { useSwiftShader } from './swiftshader.ts';
+import { TrainerHarness } from './trainer-harness.ts';
 
 /**
  * The webgpu backend over SwiftShader (a CPU Vulkan driver), so it runs without a GPU. SwiftShader
@@ -119,5 +120,17 @@ describe('the webgpu backend (over SwiftShader)', () => {
     const selected = await selectBackend('auto', { webgpuModule });
     expect(selected.backend).toBe('engine');
     expect(selected.fallbackReasons).toContainEqual(expect.stringMatching(/^webgpu: the webgpu package did not load/));
+  });
+
+  it('takes the adapter WEBGPU_ADAPTER names in a trainer process, and refuses with the adapters there are when none matches', async () => {
+    const named = new TrainerHarness('webgpu', { TRAINER_WEBGPU_ADAPTER: 'SwiftShader' });
+    const none = new TrainerHarness('webgpu', { TRAINER_WEBGPU_ADAPTER: 'no such gpu' });
+    try {
+      expect(await named.waitFor('ready')).toMatchObject({ backend: 'webgpu', adapter: { architecture: 'swiftshader' } });
+      const failed = await none.waitFor('failed');
+      expect(failed).toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/webgpu: no adapter matching "no such gpu": .*Available adapters: .*SwiftShader/) });
+    } finally {
+      await Promise.all([named.close(), none.close()]);
+    }
   });
 });

@@ -38,13 +38,15 @@ export class TrainerProcess {
     private readonly forcedBackend: string,
     /** Native threads this trainer may use, so concurrent trainers do not oversubscribe the cores. */
     private readonly threads: number,
+    /** Dawn's adapter filter for the webgpu backend (WEBGPU_ADAPTER); empty for the default adapter. */
+    private readonly webgpuAdapter = '',
   ) {}
 
   /** Forks the child and resolves once it has loaded its backend. */
   async start(): Promise<BackendInfo> {
     const child = fork(CHILD_ENTRY, {
       execArgv: childExecArgv(),
-      env: { ...process.env, TRAINER_BACKEND: this.forcedBackend, TRAINER_THREADS: String(this.threads) },
+      env: { ...process.env, TRAINER_BACKEND: this.forcedBackend, TRAINER_THREADS: String(this.threads), TRAINER_WEBGPU_ADAPTER: this.webgpuAdapter },
       serialization: 'advanced',
     });
     this.child = child;

@@ -5,7 +5,7 @@ import type { TrainingMessage, TrainJob } from '../../src/training/training-job.
 /**
  * The IPC protocol between a training worker (parent) and its trainer child process.
  *
- * The parent forks `trainer.child.ts` with env TRAINER_BACKEND = auto or one of the backends
+ * The parent forks `trainer.child.ts` with env TRAINER_BACKEND = auto or one of the backends (and TRAINER_WEBGPU_ADAPTER, Dawn's adapter filter)
  * (src/training/backends.ts). The child answers `ready` once its backend is loaded (or `failed`
  * with code BACKEND_UNAVAILABLE and exits when a forced backend does not load). Then, one run at
  * a time: the parent sends `train`; the child forwards the training core's messages for it
