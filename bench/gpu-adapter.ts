@@ -1,0 +1,17 @@
+import { describeAdapter, loadWebgpuBackend } from '../src/training/webgpu-backend.ts';
+
+/**
+ * The adapter the webgpu backend gets here, as one JSON line; exits 1 when there is none, or
+ * when it is a software one (SwiftShader) unless `--allow-software` (to try the check without a GPU).
+ * Used by bench/gpu-check.sh.
+ */
+const allowSoftware = process.argv.includes('--allow-software');
+const loaded = await loadWebgpuBackend({ allowSoftware, adapterName: process.env.WEBGPU_ADAPTER || undefined });
+if (loaded.ok) {
+  process.stdout.write(`${JSON.stringify({ ok: true, ...loaded.adapter, summary: describeAdapter(loaded.adapter) })}\n`);
+} else {
+  process.stdout.write(`${JSON.stringify({ ok: false, reason: loaded.reason })}\n`);
+  process.exitCode = 1;
+}
+// Dawn keeps the process alive while its GPU object lives.
+process.exit();
