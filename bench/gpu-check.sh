@@ -59,6 +59,7 @@ node -e '
   const rows = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
   const adapter = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
   console.log(`adapter: ${adapter.summary}`);
+  console.log(`kernels webgpu lacks that cpu has: ${adapter.kernelsMissing.length} (${adapter.kernelsMissing.join(", ")}; none used by run specs)`);
   console.log("model      backend  samples/s  1st-epoch  loss     test-acc  peak-RSS");
   for (const r of rows) console.log(r.error ? `${r.model.padEnd(10)} ${r.backend.padEnd(8)} error: ${r.error}` :
     `${r.model.padEnd(10)} ${r.backend.padEnd(8)} ${String(r.samplesPerSec).padStart(9)}  ${String(r.firstEpochSamplesPerSec).padStart(9)}  ${String(r.loss).padEnd(7)}  ${String(r.testAcc).padEnd(8)}  ${r.peakRssMb} MB`);
