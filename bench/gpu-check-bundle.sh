@@ -14,8 +14,9 @@ trap 'rm -rf "$STAGE"' EXIT
 git archive HEAD | tar -x -C "$STAGE"
 # Scripts off: no Prisma client generation and no engine build here (the GPU host compiles the
 # engine for its own CPU; gpu-check.sh does).
-(cd "$STAGE" && npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error)
+# Optional dependencies stay: esbuild (under tsx) has its platform binary there.
+(cd "$STAGE" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
 rm -rf "$STAGE"/node_modules/webgpu/dist/{darwin-universal,linux-arm64,win32-x64,win32-arm64} \
-  "$STAGE"/node_modules/{prisma,@prisma,sharp,@img} "$STAGE"/node_modules/.prisma
+  "$STAGE"/node_modules/{prisma,@prisma,sharp,@img,.prisma} "$STAGE"/node_modules/@tensorflow/tfjs-node{,-gpu}
 tar -czf "$OUT" -C "$STAGE" .
 echo "$OUT: $(du -h "$OUT" | cut -f1)"
