@@ -37,10 +37,9 @@ const PACKAGES: Record<Exclude<Backend, 'cpu' | 'engine' | 'webgpu'>, string> = 
 };
 
 /**
- * Loads the first backend that works, fastest first: CUDA, WebGPU on a hardware adapter
- * (webgpu-backend.ts), native CPU (libtensorflow), our
- * engine (tfjs's cpu backend with native kernels compiled at install, src/engine), then
- * pure-JS cpu. The tfjs-node packages are optional dependencies (their install downloads
+ * Loads the first backend that works, fastest first: CUDA (only when libtensorflow sees a GPU),
+ * WebGPU on a hardware adapter (webgpu-backend.ts), native CPU (libtensorflow), our engine
+ * (tfjs's cpu backend with native kernels compiled at install, src/engine), then pure-JS cpu. The tfjs-node packages are optional dependencies (their install downloads
  * libtensorflow, which fails offline), so each is imported dynamically. Importing one
  * registers its `tensorflow` backend in the shared tfjs engine; we then select it explicitly.
  * The engine supports every kernel the cpu backend has (it is the cpu backend with its hot
@@ -76,6 +75,10 @@ async function tryBackend(backend: Exclude<Backend, 'webgpu'>, options: SelectBa
     const name = backend === 'cpu' ? 'cpu' : 'tensorflow';
     if (!(await tf.setBackend(name))) return `backend "${name}" did not initialise`;
     await tf.ready();
+    // On CUDA 12 drivers libtensorflow's CUDA 11 build loads, finds no usable GPU and trains on the CPU.
+    if (backend === 'tfjs-node-gpu' && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice !== true) {
+      return 'loaded but sees no GPU (it needs CUDA 11.2+ / cuDNN 8.1+, not CUDA 12)';
+    }
     return null;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
