@@ -1,10 +1,16 @@
 # One image for the API and the worker; docker-compose.yml picks the command.
 # @tensorflow/tfjs-node-gpu 4.x links libtensorflow 2.9.1: CUDA 11.2+ and cuDNN 8.1+ (any later 11.x / 8.x;
 # not CUDA 12). g++, make and python3 also let npm ci compile the native engine (src/engine).
+# The webgpu backend (npm `webgpu`, Dawn, binaries inside the package) needs only the Vulkan
+# loader, libvulkan1; the NVIDIA driver's Vulkan ICD (nvidia_icd.json and libGLX_nvidia) is
+# mounted into the container by the NVIDIA Container Toolkit when the `graphics` driver
+# capability is asked for (docker-compose.yml does), so it runs on any current driver, CUDA 12 too.
 FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04 AS base
 ENV DEBIAN_FRONTEND=noninteractive NODE_ENV=production
+# compute,utility for CUDA and nvidia-smi; graphics for Vulkan (webgpu).
+ENV NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl gnupg python3 make g++ \
+ && apt-get install -y --no-install-recommends ca-certificates curl gnupg python3 make g++ libvulkan1 \
  && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - \
  && apt-get install -y --no-install-recommends nodejs \
  && rm -rf /var/lib/apt/lists/*

@@ -25,3 +25,27 @@ export const REFERENCE_COMPILE: CompileSpec = {
 };
 
 export const REFERENCE_BATCH_SIZE = 64;
+
+/**
+ * The reference CNN with batch normalisation after each convolution: the shape the engine is
+ * slowest on against PyTorch, so the GPU check compares it too.
+ */
+export const BN_MODEL: ModelSpec = {
+  layers: [
+    { type: 'conv2d', filters: 32, kernelSize: 3 },
+    { type: 'batchNormalization' },
+    { type: 'activation', activation: 'relu' },
+    { type: 'maxPooling2d', poolSize: 2 },
+    { type: 'conv2d', filters: 64, kernelSize: 3 },
+    { type: 'batchNormalization' },
+    { type: 'activation', activation: 'relu' },
+    { type: 'maxPooling2d', poolSize: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 128, activation: 'relu' },
+    { type: 'dropout', rate: 0.5 },
+    { type: 'dense', units: 10, activation: 'softmax' },
+  ],
+};
+
+/** The models the training benchmarks take by name (`--model`). */
+export const BENCH_MODELS: Record<string, ModelSpec> = { reference: REFERENCE_MODEL, bn: BN_MODEL };

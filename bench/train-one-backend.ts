@@ -6,30 +6,32 @@ import { selectBackend } from '../src/training/select-backend.ts';
 import { trainLoop, type EpochResult } from '../src/training/train-loop.ts';
 import type { Backend } from '../src/training/backends.ts';
 import { loadBenchDataset } from './bench-dataset.ts';
-import { REFERENCE_BATCH_SIZE, REFERENCE_COMPILE, REFERENCE_MODEL } from './reference-cnn.ts';
+import { BENCH_MODELS, REFERENCE_BATCH_SIZE, REFERENCE_COMPILE } from './reference-cnn.ts';
 
 /**
  * One backend's benchmark, in its own process (forked by train.bench.ts) so that peak RSS
  * is this backend's alone. Trains the reference CNN through the worker's own code path
  * (buildModel, compileModel, DataLoader, trainLoop) and prints JSON lines on stdout:
  * one per epoch with --steady, then one summary (or one `error` line).
- * Arguments: backend samples epochs testSamples steady(0|1).
+ * Arguments: backend samples epochs testSamples steady(0|1) [model: reference (default) | bn].
  */
-const [backend, samplesArg, epochsArg, testArg, steadyArg] = process.argv.slice(2);
+const [backend, samplesArg, epochsArg, testArg, steadyArg, modelArg = 'reference'] = process.argv.slice(2);
 const samples = Number(samplesArg);
 const epochs = Number(epochsArg);
 const steady = steadyArg === '1';
 const SEED = 42;
 
-const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ backend, ...line })}\n`);
+const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ backend, model: modelArg, ...line })}\n`);
 const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 try {
+  const spec = BENCH_MODELS[modelArg];
+  if (!spec) throw new Error(`unknown model ${modelArg}: one of ${Object.keys(BENCH_MODELS).join(', ')}`);
   const device = await loadBackend(backend);
   const data = await loadBenchDataset(samples, Number(testArg));
   const dataset = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' as const };
-  const model = buildModel(REFERENCE_MODEL, { ...dataset, loss: REFERENCE_COMPILE.loss, seed: SEED });
+  const model = buildModel(spec, { ...dataset, loss: REFERENCE_COMPILE.loss, seed: SEED });
   const optimizer = compileModel(model, REFERENCE_COMPILE);
   const loader = new DataLoader(data.train, {
     numSamples: data.train.numSamples,
@@ -72,7 +74,7 @@ try {
     firstEpochSamplesPerSec: Math.round(results[0].samplesPerSec),
     loss: round(last.metrics.loss),
     trainAcc: round(last.metrics.acc),
-    testAcc: round(testAccuracy(model, data.test)),
+    testAcc: round(await testAccuracy(model, data.test)),
     testSamples: data.test.numSamples,
     peakRssMb: peakRssMb(),
     numTensors: tf.memory().numTensors,
@@ -99,16 +101,18 @@ async function loadBackend(name: string): Promise<string> {
   return selected.device;
 }
 
-/** Share of test images whose highest-scoring class is the label. */
-function testAccuracy(model: tf.LayersModel, test: { features: Float32Array; targets: Float32Array; numSamples: number }): number {
+/** Share of test images whose highest-scoring class is the label (read with data(): webgpu cannot read synchronously). */
+async function testAccuracy(model: tf.LayersModel, test: { features: Float32Array; targets: Float32Array; numSamples: number }): Promise<number> {
   let correct = 0;
   const batch = 256;
   for (let start = 0; start < test.numSamples; start += batch) {
     const n = Math.min(batch, test.numSamples - start);
-    const predicted = tf.tidy(() => {
+    const classes = tf.tidy(() => {
       const xs = tf.tensor4d(test.features.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]);
-      return (model.predict(xs) as tf.Tensor).argMax(-1).dataSync();
+      return (model.predict(xs) as tf.Tensor).argMax(-1);
     });
+    const predicted = await classes.data();
+    classes.dispose();
     for (let i = 0; i < n; i++) if (predicted[i] === test.targets[start + i]) correct++;
   }
   return correct / test.numSamples;

@@ -11,7 +11,8 @@ import { childExecArgv } from '../src/startup/child-exec-argv.ts';
  * own process, one after the other, so their figures do not disturb each other.
  *
  * Options:
- *   --backends a,b     default engine,tfjs-node,tfjs-node-gpu,wasm,cpu (an absent one prints an `error` line)
+ *   --backends a,b     default engine,webgpu,tfjs-node,tfjs-node-gpu,wasm,cpu (an absent one prints an `error` line)
+ *   --model NAME       reference (default) or bn: the reference CNN with batch norm (bench/reference-cnn.ts)
  *   --samples N        training samples, default 4096 (Fashion-MNIST when installed, else generated)
  *   --cpu-samples N    the pure-JS cpu backend trains at a few samples/s: default 128 samples for it
  *   --epochs N         default 2 (samples/s is the last epoch's: the first pays warm-up)
@@ -21,7 +22,8 @@ import { childExecArgv } from '../src/startup/child-exec-argv.ts';
  */
 const { values } = parseArgs({
   options: {
-    backends: { type: 'string', default: 'engine,tfjs-node,tfjs-node-gpu,wasm,cpu' },
+    backends: { type: 'string', default: 'engine,webgpu,tfjs-node,tfjs-node-gpu,wasm,cpu' },
+    model: { type: 'string', default: 'reference' },
     samples: { type: 'string', default: '4096' },
     'cpu-samples': { type: 'string', default: '128' },
     epochs: { type: 'string' },
@@ -37,7 +39,7 @@ const epochs = values.epochs ?? (values.steady ? '20' : '2');
 for (const backend of values.backends.split(',').map((b) => b.trim()).filter(Boolean)) {
   const samples = backend === 'cpu' ? values['cpu-samples'] : values.samples;
   await new Promise<void>((resolve) => {
-    const child = fork(CHILD, [backend, samples, epochs, values['test-samples'], values.steady ? '1' : '0'], {
+    const child = fork(CHILD, [backend, samples, epochs, values['test-samples'], values.steady ? '1' : '0', values.model], {
       execArgv: childExecArgv(),
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });

@@ -38,7 +38,7 @@ export class RunRecorder {
    * finish): epochs recorded after it were lost with the previous worker and are trained again,
    * so their rows go and the history ends with every epoch exactly once.
    */
-  async start(info: { backend: string; workerId: string; resumeEpoch?: number; admit?: (tx: DbTx) => Promise<void> }): Promise<boolean> {
+  async start(info: { backend: string; device?: string; workerId: string; resumeEpoch?: number; admit?: (tx: DbTx) => Promise<void> }): Promise<boolean> {
     return inTransaction(this.deps.db, async (tx) => {
       // A check that must hold when the run starts (the team's running-runs limit); it throws to refuse.
       await info.admit?.(tx);
@@ -49,8 +49,8 @@ export class RunRecorder {
       const started = await transitionRun(this.deps, tx, this.run, {
         to: 'running',
         from: ['queued', 'running'],
-        data: { backend: info.backend, workerId: info.workerId, startedAt: run.startedAt ?? new Date(), ...(rewinds ? { currentEpoch: resumeEpoch } : {}) },
-        event: { backend: info.backend, workerId: info.workerId },
+        data: { backend: info.backend, device: info.device ?? null, workerId: info.workerId, startedAt: run.startedAt ?? new Date(), ...(rewinds ? { currentEpoch: resumeEpoch } : {}) },
+        event: { backend: info.backend, ...(info.device ? { device: info.device } : {}), workerId: info.workerId },
       });
       if (started && rewinds) await deleteEpochsAfter(tx, this.run.id, resumeEpoch);
       return started;

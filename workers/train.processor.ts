@@ -50,7 +50,7 @@ async function trainLeasedRun(deps: TrainProcessorDeps, job: Job, token: string 
   try {
     const resume = resumePointOf(await latestCheckpoint(deps.db, run.id));
     const admit = admitUnderRunningLimit(run);
-    const started = await recorder.start({ backend: deps.backend.backend, workerId: deps.workerId, resumeEpoch: resume.finishedEpoch, admit }).catch(deferAtRunningLimit(job, token));
+    const started = await recorder.start({ backend: deps.backend.backend, device: deps.backend.device, workerId: deps.workerId, resumeEpoch: resume.finishedEpoch, admit }).catch(deferAtRunningLimit(job, token));
     if (!started) return 'skipped: no longer active';
     await deps.rebalance?.(run.teamId).catch(() => undefined);
     const inputs = await resolveTrainInputs(deps, run, recorder);

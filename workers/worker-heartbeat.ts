@@ -38,6 +38,7 @@ export async function startHeartbeat(deps: HeartbeatDeps) {
         backend: deps.backend.backend,
         device: deps.backend.device,
         fallbackReasons: deps.backend.fallbackReasons,
+        ...(deps.backend.adapter ? { adapter: deps.backend.adapter } : {}),
         concurrency: config.worker.concurrency,
         currentRuns: [...active.values()].map(({ runId, teamId }) => ({ runId, teamId })),
         startedAt,

@@ -50,9 +50,9 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
   const leases = new RunLeases(config.databaseUrl, (runIds) => recoverLeases(runIds));
   await leases.connect();
 
-  const pool = new TrainerPool(config.worker.concurrency, config.worker.backend);
+  const pool = new TrainerPool(config.worker.concurrency, config.worker.backend, config.worker.webgpuAdapter);
   const backend = await pool.start();
-  log.info({ workerId, backend: backend.backend, device: backend.device, fallbackReasons: backend.fallbackReasons }, `training on backend ${backend.backend} (${backend.device})`);
+  log.info({ workerId, backend: backend.backend, device: backend.device, fallbackReasons: backend.fallbackReasons, adapter: backend.adapter }, `training on backend ${backend.backend} (${backend.device})`);
 
   const control = await listenForStopRequests({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, active });
   const heartbeat = await startHeartbeat({ db, redis, config, log, workerId, backend, active });

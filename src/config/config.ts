@@ -14,6 +14,12 @@ const envSchema = z.object({
   TRAIN_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
   /** The backend of the API's compute process (predict, evaluate, spec checks), chosen like the worker's. */
   COMPUTE_BACKEND: z.enum(BACKEND_CHOICES).default('auto'),
+  /**
+   * The webgpu backend's adapter, by a substring of its name (Dawn's adapter filter), e.g. "RTX 4090"
+   * on a host with unlike GPUs; empty takes the high-performance one. Like GPUs are told apart per
+   * worker with NVIDIA_VISIBLE_DEVICES instead (README "Run on a GPU server").
+   */
+  WEBGPU_ADAPTER: z.string().default(''),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -99,6 +105,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
     storageDir: env.STORAGE_DIR,
     worker: {
       backend: env.TRAIN_BACKEND,
+      webgpuAdapter: env.WEBGPU_ADAPTER,
       concurrency: env.WORKER_CONCURRENCY,
       heartbeatTtlS: env.WORKER_HEARTBEAT_TTL_S,
       stallTimeoutMs: env.WORKER_STALL_TIMEOUT_MS,

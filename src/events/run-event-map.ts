@@ -7,6 +7,8 @@ export interface RunEventMap {
   status: {
     status: 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'canceled';
     backend?: string;
+    /** With `running`: the adapter or CPU the backend trains on. */
+    device?: string;
     workerId?: string;
     error?: { code: string; message: string };
     stopReason?: string;

@@ -13,6 +13,8 @@ export const runDtoSchema = z.object({
   status: z.enum(RUN_STATUSES),
   priority: z.number().int(),
   backend: z.string().nullable(),
+  /** What the backend trains on: the WebGPU adapter, or the CPU; null until a worker takes it. */
+  device: z.string().nullable(),
   currentEpoch: z.number().int(),
   totalEpochs: z.number().int(),
   latestMetrics: metricsSchema.nullable(),
@@ -63,6 +65,7 @@ export function toRunDto(run: Run): RunDto {
     status: run.status,
     priority: run.priority,
     backend: run.backend,
+    device: run.device,
     currentEpoch: run.currentEpoch,
     totalEpochs: run.totalEpochs,
     latestMetrics: run.latestMetrics as RunDto['latestMetrics'],

@@ -4,11 +4,13 @@
  * trainers and the API's compute child all read it from here.
  *
  * - `tfjs-node-gpu`: libtensorflow with CUDA, when the optional package installed;
+ * - `webgpu`: tfjs-backend-webgpu on Dawn (npm `webgpu`) over Vulkan, on any current GPU driver;
+ *   a software adapter (SwiftShader) only when asked for by name (webgpu-backend.ts);
  * - `tfjs-node`: libtensorflow on the CPU, likewise;
  * - `engine`: tfjs's cpu backend with our native kernels (src/engine), compiled at `npm ci`;
  * - `cpu`: tfjs's pure-JS kernels, the last resort.
  */
-export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'engine', 'cpu'] as const;
+export const BACKENDS = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'engine', 'cpu'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 /** What TRAIN_BACKEND takes: one backend by name, or `auto` for the first that works. */

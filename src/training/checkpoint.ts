@@ -48,7 +48,8 @@ export async function saveOptimizerState(optimizer: tf.Optimizer, dir: string): 
   const weights = await optimizer.getWeights();
   try {
     const { data, specs } = await tf.io.encodeWeights(weights);
-    const accumulated = Object.fromEntries(Object.entries(accumulatedBetas(optimizer)).map(([k, v]) => [k, v.dataSync()[0]]));
+    // data(), not dataSync(): the webgpu backend cannot read synchronously in Node.
+    const accumulated = Object.fromEntries(await Promise.all(Object.entries(accumulatedBetas(optimizer)).map(async ([k, v]) => [k, (await v.data())[0]])));
     const file: OptimizerFile = { className: optimizer.getClassName(), weightSpecs: specs, accumulated };
     await writeFile(path.join(dir, OPTIMIZER_BIN), new Uint8Array(data));
     await writeFile(path.join(dir, OPTIMIZER_JSON), JSON.stringify(file));

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { ENGINE_BACKEND, registerEngineBackend } from '../engine/engine-backend.ts';
 import { loadNativeEngine } from '../engine/native-engine.ts';
 import { BACKENDS, type Backend, type BackendChoice } from './backends.ts';
+import { describeAdapter, loadWebgpuBackend, type AdapterInfo } from './webgpu-backend.ts';
 
 export interface SelectedBackend {
   backend: Backend;
@@ -12,6 +13,8 @@ export interface SelectedBackend {
   device: string;
   /** Why each faster backend tried before this one was not used, e.g. 'tfjs-node-gpu: not installed'. */
   fallbackReasons: string[];
+  /** The WebGPU adapter, on the `webgpu` backend only. */
+  adapter?: AdapterInfo;
 }
 
 export interface SelectBackendOptions {
@@ -19,17 +22,24 @@ export interface SelectBackendOptions {
   engineAddon?: string;
   /** Threads for the engine's native kernels; default: all cores. */
   engineThreads?: number;
+  /** Dawn's adapter filter for `webgpu` (a substring of the adapter's name), to pin one GPU of several. */
+  webgpuAdapter?: string;
+  /** The module giving Node WebGPU; default the npm package `webgpu` (tests point it at a broken one). */
+  webgpuModule?: string;
 }
 
-const PACKAGES: Record<Exclude<Backend, 'cpu' | 'engine'>, string> = {
+/** Null when the backend is active (with its adapter, on webgpu), else the first line of why not. */
+type Attempt = { failure: string } | { failure: null; adapter?: AdapterInfo };
+
+const PACKAGES: Record<Exclude<Backend, 'cpu' | 'engine' | 'webgpu'>, string> = {
   'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
   'tfjs-node': '@tensorflow/tfjs-node',
 };
 
 /**
- * Loads the first backend that works, fastest first: CUDA, native CPU (libtensorflow), our
- * engine (tfjs's cpu backend with native kernels compiled at install, src/engine), then
- * pure-JS cpu. The tfjs-node packages are optional dependencies (their install downloads
+ * Loads the first backend that works, fastest first: CUDA (only when libtensorflow sees a GPU),
+ * WebGPU on a hardware adapter (webgpu-backend.ts), native CPU (libtensorflow), our engine
+ * (tfjs's cpu backend with native kernels compiled at install, src/engine), then pure-JS cpu. The tfjs-node packages are optional dependencies (their install downloads
  * libtensorflow, which fails offline), so each is imported dynamically. Importing one
  * registers its `tensorflow` backend in the shared tfjs engine; we then select it explicitly.
  * The engine supports every kernel the cpu backend has (it is the cpu backend with its hot
@@ -40,21 +50,35 @@ export async function selectBackend(choice: BackendChoice = 'auto', options: Sel
   const candidates = choice === 'auto' ? BACKENDS : [choice];
   const fallbackReasons: string[] = [];
   for (const backend of candidates) {
-    const failure = await tryBackend(backend, options);
-    if (failure === null) return { backend, device: await describeDevice(backend), fallbackReasons };
-    fallbackReasons.push(`${backend}: ${failure}`);
+    const attempt = await attemptBackend(backend, choice === backend, options);
+    if (attempt.failure === null) {
+      const { adapter } = attempt;
+      return { backend, device: adapter ? describeAdapter(adapter) : await describeDevice(backend), fallbackReasons, ...(adapter ? { adapter } : {}) };
+    }
+    fallbackReasons.push(`${backend}: ${attempt.failure}`);
   }
   throw new Error(`no training backend could be loaded (${fallbackReasons.join('; ')})`);
 }
 
+/** A software WebGPU adapter is slower than every CPU backend: only a forced `webgpu` takes one. */
+async function attemptBackend(backend: Backend, forced: boolean, options: SelectBackendOptions): Promise<Attempt> {
+  if (backend !== 'webgpu') return { failure: await tryBackend(backend, options) };
+  const loaded = await loadWebgpuBackend({ allowSoftware: forced, adapterName: options.webgpuAdapter, module: options.webgpuModule });
+  return loaded.ok ? { failure: null, adapter: loaded.adapter } : { failure: loaded.reason };
+}
+
 /** Returns null when `backend` is active, else the first line of why not. */
-async function tryBackend(backend: Backend, options: SelectBackendOptions): Promise<string | null> {
+async function tryBackend(backend: Exclude<Backend, 'webgpu'>, options: SelectBackendOptions): Promise<string | null> {
   if (backend === 'engine') return tryEngine(options.engineAddon, options.engineThreads);
   try {
     if (backend !== 'cpu') await import(PACKAGES[backend]);
     const name = backend === 'cpu' ? 'cpu' : 'tensorflow';
     if (!(await tf.setBackend(name))) return `backend "${name}" did not initialise`;
     await tf.ready();
+    // On CUDA 12 drivers libtensorflow's CUDA 11 build loads, finds no usable GPU and trains on the CPU.
+    if (backend === 'tfjs-node-gpu' && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice !== true) {
+      return 'loaded but sees no GPU (it needs CUDA 11.2+ / cuDNN 8.1+, not CUDA 12)';
+    }
     return null;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

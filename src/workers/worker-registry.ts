@@ -1,6 +1,15 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 
+/** The WebGPU adapter of a worker on the webgpu backend (src/training/webgpu-backend.ts). */
+export const adapterInfoSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  description: z.string(),
+  isFallbackAdapter: z.boolean(),
+});
+
 export const workerRunSchema = z.object({ runId: z.string(), teamId: z.string() });
 
 /** What a worker says about itself on every heartbeat. */
@@ -17,6 +26,7 @@ export const workerInfoSchema = z.object({
   startedAt: z.string(),
   /** Why faster backends were not used, so "why is this slow" has an answer. */
   fallbackReasons: z.array(z.string()).optional(),
+  adapter: adapterInfoSchema.optional(),
 });
 export type WorkerInfo = z.infer<typeof workerInfoSchema>;
 

@@ -50,7 +50,7 @@ describe('selectBackend with the engine', () => {
     const selected = await selectBackend('auto', { engineAddon: addonAt('broken', 'garbage') });
     expect(selected.backend).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
-    expect(selected.fallbackReasons).toEqual(['tfjs-node-gpu: not installed', 'tfjs-node: not installed', expect.stringMatching(/^engine: native engine did not load/)]);
+    expect(selected.fallbackReasons).toEqual(['tfjs-node-gpu: not installed', expect.stringMatching(/^webgpu: /), 'tfjs-node: not installed', expect.stringMatching(/^engine: native engine did not load/)]);
     await expect(selectBackend('engine', { engineAddon: addonAt('broken2', 'garbage') })).rejects.toThrow(/engine: native engine did not load/);
   });
 
@@ -59,6 +59,6 @@ describe('selectBackend with the engine', () => {
     expect(selected.backend).toBe('engine');
     expect(tf.getBackend()).toBe('engine');
     expect(selected.device).toMatch(/^CPU \(\d+ cores.*native (avx512|avx2|avx|sse) kernels on \d+ threads\)$/);
-    expect(selected.fallbackReasons).toEqual(['tfjs-node-gpu: not installed', 'tfjs-node: not installed']);
+    expect(selected.fallbackReasons).toEqual(['tfjs-node-gpu: not installed', expect.stringMatching(/^webgpu: /), 'tfjs-node: not installed']);
   });
 });

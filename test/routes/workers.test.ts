@@ -36,7 +36,8 @@ describe('GET /v1/workers and the worker registry', () => {
 
   it("lists live workers with their runs, showing another team's runs only as busy slots", async () => {
     await heartbeat(redis, t.config.redisPrefix, info('w-1', [{ runId: 'run-a', teamId: alice.id }, { runId: 'run-b', teamId: bob.id }]), 30);
-    await heartbeat(redis, t.config.redisPrefix, info('w-2'), 30);
+    const adapter = { vendor: 'nvidia', architecture: 'hopper', device: '0x2330', description: 'NVIDIA: 550.54.15', isFallbackAdapter: false };
+    await heartbeat(redis, t.config.redisPrefix, { ...info('w-2'), backend: 'webgpu', device: 'NVIDIA: 550.54.15 (WebGPU, nvidia/hopper)', adapter }, 30);
 
     const res = await request(t.app.server).get('/v1/workers').set(alice.auth);
     expect(res.status).toBe(200);
@@ -50,9 +51,10 @@ describe('GET /v1/workers and the worker registry', () => {
         startedAt: expect.any(String),
         lastHeartbeatAt: expect.any(String),
         fallbackReasons: ['tfjs-node-gpu: not installed'],
+        adapter: null,
         currentRuns: [{ runId: 'run-a' }, { runId: null, busy: true }],
       },
-      expect.objectContaining({ id: 'w-2', currentRuns: [] }),
+      expect.objectContaining({ id: 'w-2', backend: 'webgpu', adapter, currentRuns: [] }),
     ]);
     const asBob = await request(t.app.server).get('/v1/workers').set(bob.auth);
     expect(asBob.body.workers[0].currentRuns).toEqual([{ runId: null, busy: true }, { runId: 'run-b' }]);

@@ -9,7 +9,7 @@ describe('selectBackend', () => {
     expect(selected.backend).toBe('engine');
     expect(tf.getBackend()).toBe('engine');
     expect(selected.device).toMatch(/^CPU \(\d+ cores/);
-    expect(selected.fallbackReasons).toEqual(['tfjs-node-gpu: not installed', 'tfjs-node: not installed']);
+    expect(selected.fallbackReasons).toEqual(['tfjs-node-gpu: not installed', expect.stringMatching(/^webgpu: /), 'tfjs-node: not installed']);
   });
 
   it('honours a forced cpu and refuses a forced native backend that does not load', async () => {

@@ -16,8 +16,8 @@ export class TrainerHarness {
   private waiters: (() => void)[] = [];
   exitCode: number | null | undefined;
 
-  constructor(backend = 'cpu') {
-    this.child = fork(CHILD, { execArgv: childExecArgv(), env: { ...process.env, TRAINER_BACKEND: backend }, serialization: 'advanced', stdio: 'pipe' });
+  constructor(backend = 'cpu', env: Record<string, string> = {}) {
+    this.child = fork(CHILD, { execArgv: childExecArgv(), env: { ...process.env, ...env, TRAINER_BACKEND: backend }, serialization: 'advanced', stdio: 'pipe' });
     this.child.stdout?.resume();
     this.child.stderr?.resume();
     this.child.on('message', (msg: ChildMessage) => {

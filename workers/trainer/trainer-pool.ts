@@ -13,13 +13,15 @@ export class TrainerPool {
   constructor(
     private readonly size: number,
     private readonly forcedBackend: string,
+    /** WEBGPU_ADAPTER: which adapter a webgpu trainer takes, by name; empty for the default. */
+    private readonly webgpuAdapter = '',
   ) {}
 
   /** Starts every trainer; all load the same backend, so the first one's info describes the pool. */
   async start(): Promise<BackendInfo> {
     // Each trainer gets an equal share of the cores (at least one thread).
     const threads = Math.max(1, Math.floor(os.availableParallelism() / this.size));
-    const trainers = Array.from({ length: this.size }, () => new TrainerProcess(this.forcedBackend, threads));
+    const trainers = Array.from({ length: this.size }, () => new TrainerProcess(this.forcedBackend, threads, this.webgpuAdapter));
     const infos = await Promise.all(trainers.map((t) => t.start()));
     this.all.push(...trainers);
     this.idle.push(...trainers);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childExecArgv } from '../../src/startup/child-exec-argv.ts';
 import type { TrainJob } from '../../src/training/training-job.ts';
+import type { AdapterInfo } from '../../src/training/webgpu-backend.ts';
 import type { ChildMessage } from './trainer-protocol.ts';
 
 const CHILD_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'trainer.child.ts');
@@ -11,6 +12,8 @@ export interface BackendInfo {
   backend: string;
   device: string;
   fallbackReasons: string[];
+  /** The WebGPU adapter, on the webgpu backend. */
+  adapter?: AdapterInfo;
 }
 
 /** Thrown when the trainer process dies mid-run: a transient fault, so the queue retries the job. */
@@ -35,13 +38,15 @@ export class TrainerProcess {
     private readonly forcedBackend: string,
     /** Native threads this trainer may use, so concurrent trainers do not oversubscribe the cores. */
     private readonly threads: number,
+    /** Dawn's adapter filter for the webgpu backend (WEBGPU_ADAPTER); empty for the default adapter. */
+    private readonly webgpuAdapter = '',
   ) {}
 
   /** Forks the child and resolves once it has loaded its backend. */
   async start(): Promise<BackendInfo> {
     const child = fork(CHILD_ENTRY, {
       execArgv: childExecArgv(),
-      env: { ...process.env, TRAINER_BACKEND: this.forcedBackend, TRAINER_THREADS: String(this.threads) },
+      env: { ...process.env, TRAINER_BACKEND: this.forcedBackend, TRAINER_THREADS: String(this.threads), TRAINER_WEBGPU_ADAPTER: this.webgpuAdapter },
       serialization: 'advanced',
     });
     this.child = child;
@@ -50,7 +55,7 @@ export class TrainerProcess {
       child.once('exit', onEarlyExit);
       child.once('message', (msg: ChildMessage) => {
         child.off('exit', onEarlyExit);
-        if (msg.type === 'ready') resolve({ backend: msg.backend, device: msg.device, fallbackReasons: msg.fallbackReasons });
+        if (msg.type === 'ready') resolve({ backend: msg.backend, device: msg.device, fallbackReasons: msg.fallbackReasons, ...(msg.adapter ? { adapter: msg.adapter } : {}) });
         else if (msg.type === 'failed') reject(new Error(`trainer could not start: ${msg.code}: ${msg.message}`));
         else reject(new Error(`trainer sent ${msg.type} before ready`));
       });

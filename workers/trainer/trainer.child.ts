@@ -17,6 +17,7 @@ const choice = (BACKEND_CHOICES as readonly string[]).includes(requested) ? (req
 // Trainers of one worker share the cores: the parent gives each its share of threads.
 const threads = Number.parseInt(process.env.TRAINER_THREADS ?? '', 10);
 const engineThreads = Number.isInteger(threads) && threads > 0 ? threads : undefined;
+const webgpuAdapter = process.env.TRAINER_WEBGPU_ADAPTER || undefined;
 
 let busy = false;
 let cancelRequested = false;
@@ -45,7 +46,7 @@ process.on('message', (msg: ParentMessage) => {
 });
 
 // Listening before the backend loads, so a `train` sent early waits instead of being dropped.
-const backendReady = selectBackend(choice, { engineThreads }).then(
+const backendReady = selectBackend(choice, { engineThreads, webgpuAdapter }).then(
   (selected) => void send({ type: 'ready', ...selected }),
   (err: unknown) => {
     const message = (err as Error).message;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listWorkers, type WorkerRecord } from '../../workers/worker-registry.ts';
+import { adapterInfoSchema, listWorkers, type WorkerRecord } from '../../workers/worker-registry.ts';
 
 const workerView = z.object({
   id: z.string(),
@@ -12,6 +12,8 @@ const workerView = z.object({
   startedAt: z.string(),
   lastHeartbeatAt: z.string(),
   fallbackReasons: z.array(z.string()),
+  /** The WebGPU adapter on the webgpu backend, else null. */
+  adapter: adapterInfoSchema.nullable(),
   /** The caller's runs by id; another team's run only as `{ runId: null, busy: true }`. */
   currentRuns: z.array(z.union([z.object({ runId: z.string() }), z.object({ runId: z.null(), busy: z.literal(true) })])),
 });
@@ -27,6 +29,7 @@ function viewFor(teamId: string, worker: WorkerRecord): z.infer<typeof workerVie
     startedAt: worker.startedAt,
     lastHeartbeatAt: worker.lastHeartbeatAt,
     fallbackReasons: worker.fallbackReasons ?? [],
+    adapter: worker.adapter ?? null,
     currentRuns: worker.currentRuns.map((run) => (run.teamId === teamId ? { runId: run.runId } : { runId: null, busy: true as const })),
   };
 }
