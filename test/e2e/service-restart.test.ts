@@ -26,7 +26,8 @@ describe('a PostgreSQL or Redis restart strands nothing', () => {
     await pg?.stop();
     await redis?.stop();
     stack = pg = redis = undefined;
-  });
+    // Stopping a worker, a private cluster and a Redis server takes seconds; on a loaded machine (CI's 2 cores) over a minute.
+  }, 180_000);
 
   /** Submits a long run and a short one behind it; resolves once the long one has recorded an epoch. */
   async function trainAndWait(s: Stack, auth: Record<string, string>) {
