@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { nativeAvgPool, nativeAvgPoolGrad } from './kernels/avg-pool.kernel.ts';
 import { nativeBatchMatMul, nativeFusedMatMul } from './kernels/batch-mat-mul.kernel.ts';
+import { nativeFusedBatchNorm } from './kernels/batch-norm.kernel.ts';
 import { BINARY_OPS, nativeBinary } from './kernels/binary.kernel.ts';
 import { nativeConv2dBackpropFilter } from './kernels/conv2d-backprop-filter.kernel.ts';
 import { nativeConv2dBackpropInput } from './kernels/conv2d-backprop-input.kernel.ts';
@@ -8,8 +10,10 @@ import { nativeFusedConv2d } from './kernels/fused-conv2d.kernel.ts';
 import { nativeMaxPoolGrad } from './kernels/max-pool-grad.kernel.ts';
 import { nativeMaxPool } from './kernels/max-pool.kernel.ts';
 import { nativeSum } from './kernels/sum.kernel.ts';
+import { nativeTile } from './kernels/tile.kernel.ts';
 import { nativeUnary, UNARY_OPS } from './kernels/unary.kernel.ts';
 import type { NativeEngine } from './native-engine.ts';
+import { countedFallback } from './fallback-stats.ts';
 
 /** The tfjs backend name of Trainyard's engine (TRAIN_BACKEND=engine). */
 export const ENGINE_BACKEND = 'engine';
@@ -22,6 +26,11 @@ export const NATIVE_KERNELS = [
   tf.Conv2DBackpropInput,
   tf.MaxPool,
   tf.MaxPoolGrad,
+  tf.AvgPool,
+  tf.AvgPoolGrad,
+  tf.FusedBatchNorm,
+  tf.Tile,
+  tf.Mean,
   tf.BatchMatMul,
   tf._FusedMatMul,
   ...(Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]),
@@ -64,10 +73,15 @@ export function registerEngineBackend(native: NativeEngine, options: { threads?:
     [tf.BatchMatMul]: nativeBatchMatMul(native),
     [tf._FusedMatMul]: nativeFusedMatMul(native),
     [tf.Sum]: nativeSum(native),
+    [tf.Mean]: nativeSum(native, true),
+    [tf.AvgPool]: nativeAvgPool(native),
+    [tf.AvgPoolGrad]: nativeAvgPoolGrad(native),
+    [tf.FusedBatchNorm]: nativeFusedBatchNorm(native),
+    [tf.Tile]: nativeTile(native),
   };
   for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) native_[name] = nativeBinary(native, name);
   for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) native_[name] = nativeUnary(native, name);
   for (const config of tf.getKernelsForBackend('cpu')) {
-    tf.registerKernel({ ...config, backendName: ENGINE_BACKEND, kernelFunc: native_[config.kernelName] ?? config.kernelFunc });
+    tf.registerKernel({ ...config, backendName: ENGINE_BACKEND, kernelFunc: native_[config.kernelName] ?? countedFallback(config.kernelName, config.kernelFunc) });
   }
 }

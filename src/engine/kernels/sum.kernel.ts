@@ -3,12 +3,13 @@ import type { NativeEngine } from '../native-engine.ts';
 import { cpuKernel, floatsOf, type CpuBackend } from './cpu-tensor-data.ts';
 
 /**
- * Sum of a float32 tensor over one contiguous block of axes (a bias gradient sums every
- * axis but the last; a loss sums the last), with no transpose: the cpu kernel first
- * transposes the reduced axes to the end, which costs more than the sum.
+ * Sum (or, with `mean`, Mean) of a float32 tensor over one contiguous block of axes (a bias
+ * gradient sums every axis but the last; batch norm's moments average them; a loss sums the
+ * last), with no transpose: the cpu kernel first transposes the reduced axes to the end,
+ * which costs more than the sum.
  */
-export function nativeSum(native: NativeEngine): tf.KernelFunc {
-  const fallback = cpuKernel(tf.Sum);
+export function nativeSum(native: NativeEngine, mean = false): tf.KernelFunc {
+  const fallback = cpuKernel(mean ? tf.Mean : tf.Sum);
   return (args) => {
     const backend = args.backend as CpuBackend;
     const { x } = args.inputs as { x: tf.TensorInfo };
@@ -25,6 +26,7 @@ export function nativeSum(native: NativeEngine): tf.KernelFunc {
     if (outer === 0 || inner === 0) return fallback(args);
     const y = new Float32Array(outer * inner);
     native.sumMiddle(floatsOf(backend, x), outer, reduce, inner, y);
+    if (mean) for (let i = 0; i < y.length; i++) y[i] /= reduce;
     const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
     return backend.makeTensorInfo(shape, 'float32', y);
   };

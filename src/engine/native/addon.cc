@@ -5,11 +5,13 @@
 
 #include <string>
 
+#include "avg-pool.h"
 #include "conv2d.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "max-pool.h"
 #include "thread-pool.h"
+#include "tile.h"
 
 namespace {
 
@@ -169,6 +171,30 @@ napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   });
 }
 
+/** avgPool(shape, x, y) */
+napi_value avg_pool(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[3];
+    arg_at(env, info, 3, a);
+    auto s = pool_shape(ints(env, a[0], 14, "shape"));
+    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    engine::avg_pool_forward(s, floats(env, a[1], in, "x"), floats(env, a[2], out, "y"));
+    return nullptr;
+  });
+}
+
+/** avgPoolGrad(shape, dy, dx) */
+napi_value avg_pool_grad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[3];
+    arg_at(env, info, 3, a);
+    auto s = pool_shape(ints(env, a[0], 14, "shape"));
+    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    engine::avg_pool_backward(s, floats(env, a[1], out, "dy"), floats(env, a[2], in, "dx"));
+    return nullptr;
+  });
+}
+
 /** matMul(transA, transB, M, N, K, a, b, c, bias|null, activation, alpha): c[M×N] = act(op(a)·op(b) + bias) */
 napi_value mat_mul(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -221,11 +247,81 @@ napi_value binary(napi_env env, napi_callback_info info) {
     arg_at(env, info, 9, a);
     long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
     long am = integer(env, a[3], "aMode"), ap = integer(env, a[4], "aParam"), bm = integer(env, a[6], "bMode"), bp = integer(env, a[7], "bParam");
-    if (op > 3 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
+    if (op > 6 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
     auto amode = static_cast<engine::Broadcast>(am), bmode = static_cast<engine::Broadcast>(bm);
     const float* A = floats(env, a[2], operand_need(amode, ap, n), "a");
     const float* B = floats(env, a[5], operand_need(bmode, bp, n), "b");
     engine::binary(static_cast<engine::BinaryOp>(op), n, A, amode, ap, B, bmode, bp, floats(env, a[8], n, "out"));
+    return nullptr;
+  });
+}
+
+/** How many values an operand read with `strides` over `shape` needs: its last offset, plus one. */
+size_t strided_need(const int* shape, const int* strides, int rank) {
+  size_t last = 0;
+  for (int d = 0; d < rank; d++) {
+    positive(shape[d], "every output dimension");
+    if (strides[d] < 0) throw Fail{"strides must not be negative"};
+    last += static_cast<size_t>(shape[d] - 1) * strides[d];
+  }
+  return last + 1;
+}
+
+/** binaryStrided(op, shape, a, aStrides, b, bStrides, out) */
+napi_value binary_strided(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[7];
+    arg_at(env, info, 7, a);
+    long op = integer(env, a[0], "op");
+    if (op > 6) throw Fail{"unknown op"};
+    size_t rank = 0;
+    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
+    if (rank < 1 || rank > 8) throw Fail{"shape must have 1 to 8 dimensions"};
+    const int* shape = ints(env, a[1], rank, "shape");
+    const int* as = ints(env, a[3], rank, "aStrides");
+    const int* bs = ints(env, a[5], rank, "bStrides");
+    size_t n = 1;
+    for (size_t d = 0; d < rank; d++) n *= static_cast<size_t>(shape[d]);
+    const float* A = floats(env, a[2], strided_need(shape, as, static_cast<int>(rank)), "a");
+    const float* B = floats(env, a[4], strided_need(shape, bs, static_cast<int>(rank)), "b");
+    engine::binary_strided(static_cast<engine::BinaryOp>(op), static_cast<int>(rank), shape, A, as, B, bs, floats(env, a[6], n, "out"));
+    return nullptr;
+  });
+}
+
+/** channelAffine(x, scale, shift, channels, y) */
+napi_value channel_affine(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    arg_at(env, info, 5, a);
+    long channels = integer(env, a[3], "channels");
+    positive(channels, "channels");
+    size_t n = 0;
+    napi_get_typedarray_info(env, a[0], nullptr, &n, nullptr, nullptr, nullptr);
+    if (n % channels) throw Fail{"x's length must be a multiple of channels"};
+    engine::channel_affine(static_cast<long>(n), floats(env, a[0], n, "x"), floats(env, a[1], channels, "scale"), floats(env, a[2], channels, "shift"), channels, floats(env, a[4], n, "y"));
+    return nullptr;
+  });
+}
+
+/** tile(x, inShape, reps, y) */
+napi_value tile(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    size_t rank = 0;
+    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
+    if (rank > 8) throw Fail{"at most 8 dimensions"};
+    const int* in = ints(env, a[1], rank, "inShape");
+    const int* reps = ints(env, a[2], rank, "reps");
+    size_t n_in = 1, n_out = 1;
+    for (size_t d = 0; d < rank; d++) {
+      positive(in[d], "every input dimension");
+      positive(reps[d], "every repeat");
+      n_in *= static_cast<size_t>(in[d]);
+      n_out *= static_cast<size_t>(in[d]) * reps[d];
+    }
+    engine::tile(floats(env, a[0], n_in, "x"), in, reps, static_cast<int>(rank), floats(env, a[3], n_out, "y"));
     return nullptr;
   });
 }
@@ -236,7 +332,7 @@ napi_value unary(napi_env env, napi_callback_info info) {
     napi_value a[5];
     arg_at(env, info, 5, a);
     long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
-    if (op > 4) throw Fail{"unknown unary op"};
+    if (op > 14) throw Fail{"unknown unary op"};
     engine::unary(static_cast<engine::UnaryOp>(op), n, floats(env, a[2], n, "x"), static_cast<float>(number(env, a[3])), floats(env, a[4], n, "y"));
     return nullptr;
   });
@@ -299,6 +395,11 @@ napi_value init(napi_env env, napi_value exports) {
       {"binary", nullptr, binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumMiddle", nullptr, sum_middle, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"avgPool", nullptr, avg_pool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"avgPoolGrad", nullptr, avg_pool_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binaryStrided", nullptr, binary_strided, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"channelAffine", nullptr, channel_affine, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tile", nullptr, tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
