@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { nativeAvgPool, nativeAvgPoolGrad } from './kernels/avg-pool.kernel.ts';
 import { nativeBatchMatMul, nativeFusedMatMul } from './kernels/batch-mat-mul.kernel.ts';
 import { nativeFusedBatchNorm } from './kernels/batch-norm.kernel.ts';
+import { engineCast, engineFillLike, engineLogicalAnd } from './kernels/cast.kernel.ts';
+import { COMPARE_OPS, nativeClip, nativeCompare, nativeSelect } from './kernels/compare.kernel.ts';
+import { nativeArgMax, nativeSoftmax } from './kernels/softmax.kernel.ts';
 import { BINARY_OPS, nativeBinary } from './kernels/binary.kernel.ts';
 import { nativeConv2dBackpropFilter } from './kernels/conv2d-backprop-filter.kernel.ts';
 import { nativeConv2dBackpropInput } from './kernels/conv2d-backprop-input.kernel.ts';
@@ -31,6 +34,15 @@ export const NATIVE_KERNELS = [
   tf.FusedBatchNorm,
   tf.Tile,
   tf.Mean,
+  tf.Softmax,
+  tf.ArgMax,
+  tf.ClipByValue,
+  tf.Select,
+  tf.Cast,
+  tf.ZerosLike,
+  tf.OnesLike,
+  tf.LogicalAnd,
+  ...(Object.keys(COMPARE_OPS) as (keyof typeof COMPARE_OPS)[]),
   tf.BatchMatMul,
   tf._FusedMatMul,
   ...(Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]),
@@ -78,7 +90,16 @@ export function registerEngineBackend(native: NativeEngine, options: { threads?:
     [tf.AvgPoolGrad]: nativeAvgPoolGrad(native),
     [tf.FusedBatchNorm]: nativeFusedBatchNorm(native),
     [tf.Tile]: nativeTile(native),
+    [tf.Softmax]: nativeSoftmax(native),
+    [tf.ArgMax]: nativeArgMax(native),
+    [tf.ClipByValue]: nativeClip(native),
+    [tf.Select]: nativeSelect(native),
+    [tf.Cast]: engineCast(),
+    [tf.ZerosLike]: engineFillLike(tf.ZerosLike),
+    [tf.OnesLike]: engineFillLike(tf.OnesLike),
+    [tf.LogicalAnd]: engineLogicalAnd(),
   };
+  for (const name of Object.keys(COMPARE_OPS) as (keyof typeof COMPARE_OPS)[]) native_[name] = nativeCompare(native, name);
   for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) native_[name] = nativeBinary(native, name);
   for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) native_[name] = nativeUnary(native, name);
   for (const config of tf.getKernelsForBackend('cpu')) {

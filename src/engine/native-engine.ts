@@ -37,6 +37,14 @@ export interface NativeEngine {
   binaryStrided(op: number, shape: Int32Array, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Float32Array): void;
   /** y[i] = x[i] * scale[i % channels] + shift[i % channels]. */
   channelAffine(x: Float32Array, scale: Float32Array, shift: Float32Array, channels: number, y: Float32Array): void;
+  /** Row-wise over [rows, cols]: softmax, and the index of each row's first maximum. */
+  softmaxRows(x: Float32Array, rows: number, cols: number, y: Float32Array): void;
+  argMaxRows(x: Float32Array, rows: number, cols: number, out: Int32Array): void;
+  /** y = min(max(x, lo), hi). */
+  clip(n: number, x: Float32Array, lo: number, hi: number, y: Float32Array): void;
+  /** out = a op b as 0/1 bytes (op: COMPARE_OPS' codes), operands read with strides. */
+  compareStrided(op: number, shape: Int32Array, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Uint8Array): void;
+  select(n: number, cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** y = x repeated reps[d] times along each dimension. */
   tile(x: Float32Array, inShape: Int32Array, reps: Int32Array, y: Float32Array): void;
   /** out[i] = a op b with op BINARY_OPS' codes; modes: BROADCAST (param: length for inner, repeat for outer). */

@@ -162,4 +162,36 @@ describe('engine kernels of a training step match the cpu backend', () => {
     expectClose(grad, numeric, 1e-4, 'gradient');
     weights.dispose();
   });
+
+  it("a classifier's output and loss: softmax, argmax, clipping, comparisons, select, casts and fills", async () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const shape = randomShape(2 + (seed % 2), 7, seed);
+      const values = randomValues(size(shape), seed).map((v, i) => (i % 9 === 0 ? 0.25 : v * 4));
+      const r = await onBoth(() => {
+        const x = tf.tensor(values, shape);
+        const y = tensor(shape.slice(-1), seed + 10);
+        const clip = (t: tf.Tensor) => tf.clipByValue(t, -0.5, 0.75);
+        return [
+          tf.softmax(x),
+          tf.grad((t) => tf.sum(tf.mul(tf.softmax(t), tf.range(0, size(shape)).reshape(shape))))(x),
+          tf.argMax(x, -1).toFloat(),
+          tf.equal(tf.argMax(x, -1), tf.argMax(tf.square(x), -1)).toFloat(),
+          clip(x),
+          tf.grad((t) => tf.sum(clip(t)))(x),
+          ...[tf.equal, tf.greater, tf.greaterEqual, tf.less, tf.lessEqual, tf.notEqual].map((f) => f(x, y).toFloat()),
+          tf.where(tf.greater(x, 0), x, tf.neg(x)),
+          tf.logicalAnd(tf.greater(x, -1), tf.less(x, 1)).toFloat(),
+          x.toInt().toFloat(),
+          tf.zerosLike(x),
+          tf.onesLike(x.toInt()).toFloat(),
+        ];
+      });
+      expectAllClose(r, 2e-5, `${JSON.stringify(shape)}`);
+    }
+    // The first of equal maxima wins; NaN is never greater (so a leading NaN keeps index 0), as on cpu.
+    const rows = () => tf.argMax(tf.tensor2d([[1, 3, 3, 2], [NaN, 1, 3, 3], [2, NaN, 1, 2]]), -1).toFloat();
+    const argmax = await onBoth(rows);
+    expect(Array.from(argmax.engine[0])).toEqual([1, 0, 0]);
+    expectAllClose(argmax, 0);
+  });
 });

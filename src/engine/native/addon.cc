@@ -8,6 +8,7 @@
 #include "avg-pool.h"
 #include "conv2d.h"
 #include "elementwise.h"
+#include "rows.h"
 #include "gemm.h"
 #include "max-pool.h"
 #include "thread-pool.h"
@@ -326,6 +327,88 @@ napi_value tile(napi_env env, napi_callback_info info) {
   });
 }
 
+/** A typed array of `type` holding at least `need` elements. */
+void* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t need, const char* name) {
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (is_typed) napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+  if (!is_typed || type != want || length < need) throw Fail{std::string(name) + " has the wrong type or is too short"};
+  return data;
+}
+
+/** softmaxRows(x, rows, cols, y) / argMaxRows(x, rows, cols, out: Int32Array) */
+napi_value softmax_rows(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    long rows = integer(env, a[1], "rows"), cols = integer(env, a[2], "cols");
+    positive(cols, "cols");
+    engine::softmax_rows(floats(env, a[0], rows * cols, "x"), rows, cols, floats(env, a[3], rows * cols, "y"));
+    return nullptr;
+  });
+}
+
+napi_value argmax_rows(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    long rows = integer(env, a[1], "rows"), cols = integer(env, a[2], "cols");
+    positive(cols, "cols");
+    auto* out = static_cast<int32_t*>(typed(env, a[3], napi_int32_array, rows, "out"));
+    engine::argmax_rows(floats(env, a[0], rows * cols, "x"), rows, cols, out);
+    return nullptr;
+  });
+}
+
+/** clip(n, x, lo, hi, y) */
+napi_value clip(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    arg_at(env, info, 5, a);
+    long n = integer(env, a[0], "n");
+    engine::clip(n, floats(env, a[1], n, "x"), static_cast<float>(number(env, a[2])), static_cast<float>(number(env, a[3])), floats(env, a[4], n, "y"));
+    return nullptr;
+  });
+}
+
+/** compareStrided(op, shape, a, aStrides, b, bStrides, out: Uint8Array) */
+napi_value compare_strided(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[7];
+    arg_at(env, info, 7, a);
+    long op = integer(env, a[0], "op");
+    if (op > 5) throw Fail{"unknown comparison"};
+    size_t rank = 0;
+    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
+    if (rank < 1 || rank > 8) throw Fail{"shape must have 1 to 8 dimensions"};
+    const int* shape = ints(env, a[1], rank, "shape");
+    const int* as = ints(env, a[3], rank, "aStrides");
+    const int* bs = ints(env, a[5], rank, "bStrides");
+    size_t n = 1;
+    for (size_t d = 0; d < rank; d++) n *= static_cast<size_t>(shape[d]);
+    const float* A = floats(env, a[2], strided_need(shape, as, static_cast<int>(rank)), "a");
+    const float* B = floats(env, a[4], strided_need(shape, bs, static_cast<int>(rank)), "b");
+    auto* out = static_cast<uint8_t*>(typed(env, a[6], napi_uint8_array, n, "out"));
+    engine::compare_strided(static_cast<engine::CompareOp>(op), static_cast<int>(rank), shape, A, as, B, bs, out);
+    return nullptr;
+  });
+}
+
+/** select(n, cond: Uint8Array, a, b, out) */
+napi_value select(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    arg_at(env, info, 5, a);
+    long n = integer(env, a[0], "n");
+    const auto* cond = static_cast<const uint8_t*>(typed(env, a[1], napi_uint8_array, n, "cond"));
+    engine::select(n, cond, floats(env, a[2], n, "a"), floats(env, a[3], n, "b"), floats(env, a[4], n, "out"));
+    return nullptr;
+  });
+}
+
 /** unary(op, n, x, alpha, y) */
 napi_value unary(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -400,6 +483,11 @@ napi_value init(napi_env env, napi_value exports) {
       {"binaryStrided", nullptr, binary_strided, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"channelAffine", nullptr, channel_affine, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tile", nullptr, tile, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxRows", nullptr, softmax_rows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"argMaxRows", nullptr, argmax_rows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"clip", nullptr, clip, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"compareStrided", nullptr, compare_strided, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"select", nullptr, select, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
