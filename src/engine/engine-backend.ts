@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { nativeAvgPool, nativeAvgPoolGrad } from './kernels/avg-pool.kernel.ts';
 import { nativeBatchMatMul, nativeFusedMatMul } from './kernels/batch-mat-mul.kernel.ts';
 import { nativeFusedBatchNorm } from './kernels/batch-norm.kernel.ts';
-import { engineCast, engineFillLike, engineLogicalAnd } from './kernels/cast.kernel.ts';
+import { engineCast, engineFill, engineFillLike, engineLogicalAnd } from './kernels/cast.kernel.ts';
 import { COMPARE_OPS, nativeClip, nativeCompare, nativeSelect } from './kernels/compare.kernel.ts';
 import { nativeArgMax, nativeSoftmax } from './kernels/softmax.kernel.ts';
 import { BINARY_OPS, nativeBinary } from './kernels/binary.kernel.ts';
@@ -12,7 +12,9 @@ import { nativeConv2d } from './kernels/conv2d.kernel.ts';
 import { nativeFusedConv2d } from './kernels/fused-conv2d.kernel.ts';
 import { nativeMaxPoolGrad } from './kernels/max-pool-grad.kernel.ts';
 import { nativeMaxPool } from './kernels/max-pool.kernel.ts';
-import { nativeSum } from './kernels/sum.kernel.ts';
+import { nativeReduce } from './kernels/sum.kernel.ts';
+import { nativeEluGrad } from './kernels/elu-grad.kernel.ts';
+import { engineConcat, enginePack, enginePad, engineSlice, engineSplitV } from './kernels/data-movement.kernel.ts';
 import { nativeTile } from './kernels/tile.kernel.ts';
 import { nativeUnary, UNARY_OPS } from './kernels/unary.kernel.ts';
 import type { NativeEngine } from './native-engine.ts';
@@ -34,6 +36,13 @@ export const NATIVE_KERNELS = [
   tf.FusedBatchNorm,
   tf.Tile,
   tf.Mean,
+  tf.Max,
+  tf.EluGrad,
+  tf.Pack,
+  tf.Concat,
+  tf.Slice,
+  tf.SplitV,
+  tf.PadV2,
   tf.Softmax,
   tf.ArgMax,
   tf.ClipByValue,
@@ -42,6 +51,7 @@ export const NATIVE_KERNELS = [
   tf.ZerosLike,
   tf.OnesLike,
   tf.LogicalAnd,
+  tf.Fill,
   ...(Object.keys(COMPARE_OPS) as (keyof typeof COMPARE_OPS)[]),
   tf.BatchMatMul,
   tf._FusedMatMul,
@@ -84,8 +94,15 @@ export function registerEngineBackend(native: NativeEngine, options: { threads?:
     [tf.MaxPoolGrad]: nativeMaxPoolGrad(native),
     [tf.BatchMatMul]: nativeBatchMatMul(native),
     [tf._FusedMatMul]: nativeFusedMatMul(native),
-    [tf.Sum]: nativeSum(native),
-    [tf.Mean]: nativeSum(native, true),
+    [tf.Sum]: nativeReduce(native, tf.Sum),
+    [tf.Mean]: nativeReduce(native, tf.Mean),
+    [tf.Max]: nativeReduce(native, tf.Max),
+    [tf.EluGrad]: nativeEluGrad(native),
+    [tf.Pack]: enginePack(),
+    [tf.Concat]: engineConcat(),
+    [tf.Slice]: engineSlice(),
+    [tf.SplitV]: engineSplitV(),
+    [tf.PadV2]: enginePad(),
     [tf.AvgPool]: nativeAvgPool(native),
     [tf.AvgPoolGrad]: nativeAvgPoolGrad(native),
     [tf.FusedBatchNorm]: nativeFusedBatchNorm(native),
@@ -98,6 +115,7 @@ export function registerEngineBackend(native: NativeEngine, options: { threads?:
     [tf.ZerosLike]: engineFillLike(tf.ZerosLike),
     [tf.OnesLike]: engineFillLike(tf.OnesLike),
     [tf.LogicalAnd]: engineLogicalAnd(),
+    [tf.Fill]: engineFill(),
   };
   for (const name of Object.keys(COMPARE_OPS) as (keyof typeof COMPARE_OPS)[]) native_[name] = nativeCompare(native, name);
   for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) native_[name] = nativeBinary(native, name);

@@ -51,8 +51,8 @@ export interface NativeEngine {
   binary(op: number, n: number, a: Float32Array, aMode: number, aParam: number, b: Float32Array, bMode: number, bParam: number, out: Float32Array): void;
   /** y = op(x) with op UNARY_OPS' codes (step: alpha for x <= 0). */
   unary(op: number, n: number, x: Float32Array, alpha: number, y: Float32Array): void;
-  /** y[o, i] = Σ_r x[o, r, i] for x viewed as [outer, reduce, inner]. */
-  sumMiddle(x: Float32Array, outer: number, reduce: number, inner: number, y: Float32Array): void;
+  /** y[o, i] = Σ_r x[o, r, i] (with `max`, max_r) for x viewed as [outer, reduce, inner]. */
+  sumMiddle(x: Float32Array, outer: number, reduce: number, inner: number, y: Float32Array, max?: boolean): void;
   /** The thread count (setting it first when given). */
   threads(n?: number): number;
   /** Vector instructions the build uses: avx512, avx2, avx or sse. */

@@ -194,4 +194,34 @@ describe('engine kernels of a training step match the cpu backend', () => {
     expect(Array.from(argmax.engine[0])).toEqual([1, 0, 0]);
     expectAllClose(argmax, 0);
   });
+
+  it('data movement: concat, stack, slice, split and pad of float32 and int32, any axis, and max over axes', async () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const shape = randomShape(1 + (seed % 4), 5, seed);
+      const axis = seed % shape.length;
+      const r = await onBoth(() => {
+        const a = tensor(shape, seed);
+        const b = tensor(shape, seed + 1);
+        const ints = a.mul(10).toInt();
+        const begin = shape.map((d) => Math.floor(d / 3));
+        const size = shape.map((d, i) => d - begin[i] - (i % 2));
+        const parts = tf.split(tf.concat([a, b], axis), [shape[axis], shape[axis]], axis);
+        return [
+          tf.concat([a, b, a], axis),
+          tf.concat([ints, ints], axis).toFloat(),
+          tf.stack([a, b], axis),
+          tf.slice(a, begin, size.map((s) => Math.max(s, 1))),
+          ...parts,
+          tf.pad(a, shape.map((_, i) => [i % 2, (i + 1) % 3] as [number, number]), 0.5),
+          tf.max(a, axis, seed % 2 === 0),
+          tf.grad((t) => tf.sum(tf.mul(tf.concat([t, t], axis), tf.range(0, 2 * size_(shape)).reshape(shape.map((d, i) => (i === axis ? 2 * d : d))))))(a),
+        ];
+      });
+      expectAllClose(r, 1e-6, `${JSON.stringify(shape)} axis ${axis}`);
+    }
+  });
 });
+
+function size_(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

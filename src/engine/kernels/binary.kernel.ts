@@ -3,7 +3,7 @@ import type { NativeEngine } from '../native-engine.ts';
 import { cpuKernel, floatsOf, type CpuBackend } from './cpu-tensor-data.ts';
 
 /** Native codes of the binary ops (elementwise.h). */
-export const BINARY_OPS = { [tf.Add]: 0, [tf.Sub]: 1, [tf.Multiply]: 2, [tf.RealDiv]: 3, [tf.Maximum]: 4, [tf.Minimum]: 5, [tf.SquaredDifference]: 6 } as const;
+export const BINARY_OPS = { [tf.Add]: 0, [tf.Sub]: 1, [tf.Multiply]: 2, [tf.RealDiv]: 3, [tf.Maximum]: 4, [tf.Minimum]: 5, [tf.SquaredDifference]: 6, [tf.Pow]: 7 } as const;
 
 /** How an operand maps onto the output (elementwise.h's Broadcast): mode and its parameter. */
 type OperandMap = [mode: number, param: number];

@@ -55,3 +55,16 @@ export function engineLogicalAnd(): tf.KernelFunc {
     return backend.makeTensorInfo(a.shape, 'bool', out);
   };
 }
+
+/** Fill: a new tensor of one value (an optimizer's initial accumulators). */
+export function engineFill(): tf.KernelFunc {
+  const fallback = cpuKernel(tf.Fill);
+  return (args) => {
+    const backend = args.backend as CpuBackend;
+    const { shape, value, dtype } = args.attrs as unknown as tf.FillAttrs;
+    const $dtype = dtype ?? tf.util.inferDtype(value);
+    if (!($dtype in ARRAYS) || typeof value !== 'number') return fallback(args);
+    const out = new ARRAYS[$dtype as Numeric](tf.util.sizeFromShape(shape)).fill(value);
+    return backend.makeTensorInfo(shape, $dtype, out);
+  };
+}

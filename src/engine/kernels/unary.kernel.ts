@@ -19,6 +19,8 @@ export const UNARY_OPS = {
   [tf.Elu]: 12,
   [tf.Relu6]: 13,
   [tf.Softplus]: 14,
+  [tf.Selu]: 15,
+  [tf.Erf]: 16,
 } as const;
 
 /** The element-wise functions of UNARY_OPS (Step is relu's gradient) on float32 tensors; other dtypes go to the cpu kernel. */

@@ -248,7 +248,7 @@ napi_value binary(napi_env env, napi_callback_info info) {
     arg_at(env, info, 9, a);
     long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
     long am = integer(env, a[3], "aMode"), ap = integer(env, a[4], "aParam"), bm = integer(env, a[6], "bMode"), bp = integer(env, a[7], "bParam");
-    if (op > 6 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
+    if (op > 8 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
     auto amode = static_cast<engine::Broadcast>(am), bmode = static_cast<engine::Broadcast>(bm);
     const float* A = floats(env, a[2], operand_need(amode, ap, n), "a");
     const float* B = floats(env, a[5], operand_need(bmode, bp, n), "b");
@@ -274,7 +274,7 @@ napi_value binary_strided(napi_env env, napi_callback_info info) {
     napi_value a[7];
     arg_at(env, info, 7, a);
     long op = integer(env, a[0], "op");
-    if (op > 6) throw Fail{"unknown op"};
+    if (op > 8) throw Fail{"unknown op"};
     size_t rank = 0;
     napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
     if (rank < 1 || rank > 8) throw Fail{"shape must have 1 to 8 dimensions"};
@@ -415,13 +415,13 @@ napi_value unary(napi_env env, napi_callback_info info) {
     napi_value a[5];
     arg_at(env, info, 5, a);
     long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
-    if (op > 14) throw Fail{"unknown unary op"};
+    if (op > 16) throw Fail{"unknown unary op"};
     engine::unary(static_cast<engine::UnaryOp>(op), n, floats(env, a[2], n, "x"), static_cast<float>(number(env, a[3])), floats(env, a[4], n, "y"));
     return nullptr;
   });
 }
 
-/** sumMiddle(x, outer, reduce, inner, y) */
+/** sumMiddle(x, outer, reduce, inner, y, max?) */
 napi_value sum_middle(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[5];
@@ -430,7 +430,16 @@ napi_value sum_middle(napi_env env, napi_callback_info info) {
     positive(outer, "outer");
     positive(inner, "inner");
     const float* x = floats(env, a[0], static_cast<size_t>(outer) * reduce * inner, "x");
-    engine::sum_middle(x, outer, reduce, inner, floats(env, a[4], static_cast<size_t>(outer) * inner, "y"));
+    float* y = floats(env, a[4], static_cast<size_t>(outer) * inner, "y");
+    size_t argc = 6;
+    napi_value all[6];
+    napi_get_cb_info(env, info, &argc, all, nullptr, nullptr);
+    if (argc >= 6 && !is_null(env, all[5]) && boolean(env, all[5])) {
+      positive(reduce, "reduce");
+      engine::max_middle(x, outer, reduce, inner, y);
+    } else {
+      engine::sum_middle(x, outer, reduce, inner, y);
+    }
     return nullptr;
   });
 }

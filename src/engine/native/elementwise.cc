@@ -109,6 +109,11 @@ void with_op(BinaryOp op, F fn) {
       return fn([](float x, float y) { return (x != x || y != y) ? x + y : (x < y ? x : y); });
     case BinaryOp::squared_difference:
       return fn([](float x, float y) { return (x - y) * (x - y); });
+    case BinaryOp::pow:
+      return fn([](float x, float y) { return std::pow(x, y); });
+    case BinaryOp::elu_grad:
+      // a: dy, b: elu's output y; dx = dy where y >= 0, else dy * (y + 1).
+      return fn([](float dy, float y) { return y >= 0.f ? dy : dy * (y + 1.f); });
   }
 }
 
@@ -185,10 +190,30 @@ void unary(UnaryOp op, long n, const float* x, float alpha, float* y) {
       case UnaryOp::relu6:
         for (long i = i0; i < i1; i++) y[i] = x[i] != x[i] ? x[i] : std::min(6.f, std::max(0.f, x[i]));
         break;
+      case UnaryOp::selu:
+        for (long i = i0; i < i1; i++) y[i] = x[i] > 0.f ? 1.0507009873554805f * x[i] : 1.7580993408473768f * std::expm1(x[i]);
+        break;
+      case UnaryOp::erf:
+        for (long i = i0; i < i1; i++) y[i] = std::erf(x[i]);
+        break;
       case UnaryOp::softplus:
         // log(1 + e^x) without overflow: x + log1p(e^-x) for large x.
         for (long i = i0; i < i1; i++) y[i] = x[i] > 0.f ? x[i] + std::log1p(std::exp(-x[i])) : std::log1p(std::exp(x[i]));
         break;
+    }
+  });
+}
+
+void max_middle(const float* x, long outer, long reduce, long inner, float* y) {
+  chunked(outer, [&](long o0, long o1) {
+    for (long o = o0; o < o1; o++) {
+      float* out = y + o * inner;
+      const float* block = x + o * reduce * inner;
+      for (long i = 0; i < inner; i++) out[i] = block[i];
+      for (long r = 1; r < reduce; r++) {
+        const float* row = block + r * inner;
+        for (long i = 0; i < inner; i++) out[i] = (row[i] > out[i] || row[i] != row[i]) ? row[i] : out[i];
+      }
     }
   });
 }
