@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { nativeAvgPool, nativeAvgPoolGrad } from './kernels/avg-pool.kernel.ts';
 import { nativeBatchMatMul, nativeFusedMatMul } from './kernels/batch-mat-mul.kernel.ts';
+import { nativeFusedBatchNorm } from './kernels/batch-norm.kernel.ts';
+import { engineCast, engineFill, engineFillLike, engineLogicalAnd } from './kernels/cast.kernel.ts';
+import { COMPARE_OPS, nativeClip, nativeCompare, nativeSelect } from './kernels/compare.kernel.ts';
+import { nativeArgMax, nativeSoftmax } from './kernels/softmax.kernel.ts';
 import { BINARY_OPS, nativeBinary } from './kernels/binary.kernel.ts';
 import { nativeConv2dBackpropFilter } from './kernels/conv2d-backprop-filter.kernel.ts';
 import { nativeConv2dBackpropInput } from './kernels/conv2d-backprop-input.kernel.ts';
@@ -7,9 +12,13 @@ import { nativeConv2d } from './kernels/conv2d.kernel.ts';
 import { nativeFusedConv2d } from './kernels/fused-conv2d.kernel.ts';
 import { nativeMaxPoolGrad } from './kernels/max-pool-grad.kernel.ts';
 import { nativeMaxPool } from './kernels/max-pool.kernel.ts';
-import { nativeSum } from './kernels/sum.kernel.ts';
+import { nativeReduce } from './kernels/sum.kernel.ts';
+import { nativeEluGrad } from './kernels/elu-grad.kernel.ts';
+import { engineConcat, enginePack, enginePad, engineSlice, engineSplitV } from './kernels/data-movement.kernel.ts';
+import { nativeTile } from './kernels/tile.kernel.ts';
 import { nativeUnary, UNARY_OPS } from './kernels/unary.kernel.ts';
 import type { NativeEngine } from './native-engine.ts';
+import { countedFallback } from './fallback-stats.ts';
 
 /** The tfjs backend name of Trainyard's engine (TRAIN_BACKEND=engine). */
 export const ENGINE_BACKEND = 'engine';
@@ -22,6 +31,28 @@ export const NATIVE_KERNELS = [
   tf.Conv2DBackpropInput,
   tf.MaxPool,
   tf.MaxPoolGrad,
+  tf.AvgPool,
+  tf.AvgPoolGrad,
+  tf.FusedBatchNorm,
+  tf.Tile,
+  tf.Mean,
+  tf.Max,
+  tf.EluGrad,
+  tf.Pack,
+  tf.Concat,
+  tf.Slice,
+  tf.SplitV,
+  tf.PadV2,
+  tf.Softmax,
+  tf.ArgMax,
+  tf.ClipByValue,
+  tf.Select,
+  tf.Cast,
+  tf.ZerosLike,
+  tf.OnesLike,
+  tf.LogicalAnd,
+  tf.Fill,
+  ...(Object.keys(COMPARE_OPS) as (keyof typeof COMPARE_OPS)[]),
   tf.BatchMatMul,
   tf._FusedMatMul,
   ...(Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]),
@@ -63,11 +94,33 @@ export function registerEngineBackend(native: NativeEngine, options: { threads?:
     [tf.MaxPoolGrad]: nativeMaxPoolGrad(native),
     [tf.BatchMatMul]: nativeBatchMatMul(native),
     [tf._FusedMatMul]: nativeFusedMatMul(native),
-    [tf.Sum]: nativeSum(native),
+    [tf.Sum]: nativeReduce(native, tf.Sum),
+    [tf.Mean]: nativeReduce(native, tf.Mean),
+    [tf.Max]: nativeReduce(native, tf.Max),
+    [tf.EluGrad]: nativeEluGrad(native),
+    [tf.Pack]: enginePack(),
+    [tf.Concat]: engineConcat(),
+    [tf.Slice]: engineSlice(),
+    [tf.SplitV]: engineSplitV(),
+    [tf.PadV2]: enginePad(),
+    [tf.AvgPool]: nativeAvgPool(native),
+    [tf.AvgPoolGrad]: nativeAvgPoolGrad(native),
+    [tf.FusedBatchNorm]: nativeFusedBatchNorm(native),
+    [tf.Tile]: nativeTile(native),
+    [tf.Softmax]: nativeSoftmax(native),
+    [tf.ArgMax]: nativeArgMax(native),
+    [tf.ClipByValue]: nativeClip(native),
+    [tf.Select]: nativeSelect(native),
+    [tf.Cast]: engineCast(),
+    [tf.ZerosLike]: engineFillLike(tf.ZerosLike),
+    [tf.OnesLike]: engineFillLike(tf.OnesLike),
+    [tf.LogicalAnd]: engineLogicalAnd(),
+    [tf.Fill]: engineFill(),
   };
+  for (const name of Object.keys(COMPARE_OPS) as (keyof typeof COMPARE_OPS)[]) native_[name] = nativeCompare(native, name);
   for (const name of Object.keys(BINARY_OPS) as (keyof typeof BINARY_OPS)[]) native_[name] = nativeBinary(native, name);
   for (const name of Object.keys(UNARY_OPS) as (keyof typeof UNARY_OPS)[]) native_[name] = nativeUnary(native, name);
   for (const config of tf.getKernelsForBackend('cpu')) {
-    tf.registerKernel({ ...config, backendName: ENGINE_BACKEND, kernelFunc: native_[config.kernelName] ?? config.kernelFunc });
+    tf.registerKernel({ ...config, backendName: ENGINE_BACKEND, kernelFunc: native_[config.kernelName] ?? countedFallback(config.kernelName, config.kernelFunc) });
   }
 }

@@ -30,12 +30,29 @@ export interface NativeEngine {
     act: number,
     alpha: number,
   ): void;
-  /** out[i] = a op b with op 0 add, 1 sub, 2 mul, 3 div; modes: BROADCAST (param: length for inner, repeat for outer). */
+  /** avgPool(shape, x, y): shape as maxPool's. */
+  avgPool(shape: Int32Array, x: Float32Array, y: Float32Array): void;
+  avgPoolGrad(shape: Int32Array, dy: Float32Array, dx: Float32Array): void;
+  /** out = a op b over `shape`, each operand read with per-dimension strides (0 where it broadcasts). */
+  binaryStrided(op: number, shape: Int32Array, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Float32Array): void;
+  /** y[i] = x[i] * scale[i % channels] + shift[i % channels]. */
+  channelAffine(x: Float32Array, scale: Float32Array, shift: Float32Array, channels: number, y: Float32Array): void;
+  /** Row-wise over [rows, cols]: softmax, and the index of each row's first maximum. */
+  softmaxRows(x: Float32Array, rows: number, cols: number, y: Float32Array): void;
+  argMaxRows(x: Float32Array, rows: number, cols: number, out: Int32Array): void;
+  /** y = min(max(x, lo), hi). */
+  clip(n: number, x: Float32Array, lo: number, hi: number, y: Float32Array): void;
+  /** out = a op b as 0/1 bytes (op: COMPARE_OPS' codes), operands read with strides. */
+  compareStrided(op: number, shape: Int32Array, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Uint8Array): void;
+  select(n: number, cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** y = x repeated reps[d] times along each dimension. */
+  tile(x: Float32Array, inShape: Int32Array, reps: Int32Array, y: Float32Array): void;
+  /** out[i] = a op b with op BINARY_OPS' codes; modes: BROADCAST (param: length for inner, repeat for outer). */
   binary(op: number, n: number, a: Float32Array, aMode: number, aParam: number, b: Float32Array, bMode: number, bParam: number, out: Float32Array): void;
-  /** y = op(x) with op 0 relu, 1 step (alpha for x <= 0), 2 sqrt, 3 square, 4 neg. */
+  /** y = op(x) with op UNARY_OPS' codes (step: alpha for x <= 0). */
   unary(op: number, n: number, x: Float32Array, alpha: number, y: Float32Array): void;
-  /** y[o, i] = Σ_r x[o, r, i] for x viewed as [outer, reduce, inner]. */
-  sumMiddle(x: Float32Array, outer: number, reduce: number, inner: number, y: Float32Array): void;
+  /** y[o, i] = Σ_r x[o, r, i] (with `max`, max_r) for x viewed as [outer, reduce, inner]. */
+  sumMiddle(x: Float32Array, outer: number, reduce: number, inner: number, y: Float32Array, max?: boolean): void;
   /** The thread count (setting it first when given). */
   threads(n?: number): number;
   /** Vector instructions the build uses: avx512, avx2, avx or sse. */

@@ -3,16 +3,16 @@ import type { NativeEngine } from '../native-engine.ts';
 import { cpuKernel, floatsOf, type CpuBackend } from './cpu-tensor-data.ts';
 
 /** Native codes of the binary ops (elementwise.h). */
-export const BINARY_OPS = { [tf.Add]: 0, [tf.Sub]: 1, [tf.Multiply]: 2, [tf.RealDiv]: 3 } as const;
+export const BINARY_OPS = { [tf.Add]: 0, [tf.Sub]: 1, [tf.Multiply]: 2, [tf.RealDiv]: 3, [tf.Maximum]: 4, [tf.Minimum]: 5, [tf.SquaredDifference]: 6, [tf.Pow]: 7 } as const;
 
 /** How an operand maps onto the output (elementwise.h's Broadcast): mode and its parameter. */
 type OperandMap = [mode: number, param: number];
 
 /**
- * Add, Sub, Multiply and RealDiv on float32 tensors whose broadcast is one a training step
- * uses: equal shapes, a scalar, a bias over the trailing dimensions ([C] on [N, H, W, C]) or
- * values over the leading ones ([N, 1] on [N, K]). Other broadcasts and dtypes go to the cpu
- * kernel.
+ * The binary ops of BINARY_OPS on float32 tensors, with any broadcast: the common ones (equal
+ * shapes, a scalar, a bias over the trailing dimensions ([C] on [N, H, W, C]), values over the
+ * leading ones ([N, 1] on [N, K])) by a flat index, every other one ([N, 1, 1, C] on
+ * [N, H, W, C]) by strides. Other dtypes go to the cpu kernel.
  */
 export function nativeBinary(native: NativeEngine, kernelName: keyof typeof BINARY_OPS): tf.KernelFunc {
   const fallback = cpuKernel(kernelName);
@@ -28,11 +28,12 @@ export function nativeBinary(native: NativeEngine, kernelName: keyof typeof BINA
       return fallback(args); // the cpu kernel raises tfjs's own error
     }
     const n = tf.util.sizeFromShape(outShape);
+    if (n === 0) return fallback(args);
+    const out = new Float32Array(n);
     const am = operandMap(a.shape, outShape, n);
     const bm = operandMap(b.shape, outShape, n);
-    if (!am || !bm || n === 0) return fallback(args);
-    const out = new Float32Array(n);
-    native.binary(op, n, floatsOf(backend, a), am[0], am[1], floatsOf(backend, b), bm[0], bm[1], out);
+    if (am && bm) native.binary(op, n, floatsOf(backend, a), am[0], am[1], floatsOf(backend, b), bm[0], bm[1], out);
+    else native.binaryStrided(op, Int32Array.from(outShape), floatsOf(backend, a), broadcastStrides(a.shape, outShape), floatsOf(backend, b), broadcastStrides(b.shape, outShape), out);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };
 }
@@ -51,4 +52,16 @@ export function operandMap(shape: number[], outShape: number[], n: number): Oper
   while (last >= 0 && padded[last] === 1) last--;
   if (padded.slice(0, last + 1).every((d, i) => d === outShape[i])) return [3, n / size];
   return null;
+}
+
+/** Row-major strides of `shape` read over `outShape` (right-aligned), 0 where it broadcasts. */
+export function broadcastStrides(shape: number[], outShape: number[]): Int32Array {
+  const strides = new Int32Array(outShape.length);
+  let stride = 1;
+  for (let d = outShape.length - 1, s = shape.length - 1; d >= 0; d--, s--) {
+    const dim = s >= 0 ? shape[s] : 1;
+    strides[d] = dim === 1 ? 0 : stride;
+    stride *= dim;
+  }
+  return strides;
 }

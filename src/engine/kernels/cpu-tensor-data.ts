@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { countedFallback } from '../fallback-stats.ts';
 
 /**
  * What the engine's kernels use of tfjs's `MathBackendCPU` (the engine backend is one):
@@ -22,9 +23,9 @@ export const isFloat = (...ts: (tf.TensorInfo | undefined | null)[]) => ts.every
 /** Codes of the activations the native side fuses; others stay with the cpu kernels. */
 export const ACTIVATION_CODES: Record<string, number> = { linear: 0, relu: 1, relu6: 2, elu: 3, sigmoid: 4, leakyrelu: 5 };
 
-/** The cpu backend's own kernel, for the cases a native kernel does not take (NCHW, prelu, int32...). */
+/** The cpu backend's own kernel, counted as a fallback, for the cases a native kernel does not take (NCHW, prelu, int32...). */
 export function cpuKernel(name: string): tf.KernelFunc {
   const config = tf.getKernel(name, 'cpu');
   if (!config) throw new Error(`tfjs's cpu backend has no ${name} kernel`);
-  return config.kernelFunc;
+  return countedFallback(name, config.kernelFunc);
 }

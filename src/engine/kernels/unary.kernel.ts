@@ -3,9 +3,27 @@ import type { NativeEngine } from '../native-engine.ts';
 import { cpuKernel, floatsOf, type CpuBackend } from './cpu-tensor-data.ts';
 
 /** Native codes of the unary ops (elementwise.h). */
-export const UNARY_OPS = { [tf.Relu]: 0, [tf.Step]: 1, [tf.Sqrt]: 2, [tf.Square]: 3, [tf.Neg]: 4 } as const;
+export const UNARY_OPS = {
+  [tf.Relu]: 0,
+  [tf.Step]: 1,
+  [tf.Sqrt]: 2,
+  [tf.Square]: 3,
+  [tf.Neg]: 4,
+  [tf.Tanh]: 5,
+  [tf.Sigmoid]: 6,
+  [tf.Exp]: 7,
+  [tf.Log]: 8,
+  [tf.Abs]: 9,
+  [tf.Floor]: 10,
+  [tf.Rsqrt]: 11,
+  [tf.Elu]: 12,
+  [tf.Relu6]: 13,
+  [tf.Softplus]: 14,
+  [tf.Selu]: 15,
+  [tf.Erf]: 16,
+} as const;
 
-/** Relu, Step (relu's gradient), Sqrt, Square and Neg on float32 tensors; other dtypes go to the cpu kernel. */
+/** The element-wise functions of UNARY_OPS (Step is relu's gradient) on float32 tensors; other dtypes go to the cpu kernel. */
 export function nativeUnary(native: NativeEngine, kernelName: keyof typeof UNARY_OPS): tf.KernelFunc {
   const fallback = cpuKernel(kernelName);
   const op = UNARY_OPS[kernelName];

@@ -5,11 +5,14 @@
 
 #include <string>
 
+#include "avg-pool.h"
 #include "conv2d.h"
 #include "elementwise.h"
+#include "rows.h"
 #include "gemm.h"
 #include "max-pool.h"
 #include "thread-pool.h"
+#include "tile.h"
 
 namespace {
 
@@ -169,6 +172,30 @@ napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   });
 }
 
+/** avgPool(shape, x, y) */
+napi_value avg_pool(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[3];
+    arg_at(env, info, 3, a);
+    auto s = pool_shape(ints(env, a[0], 14, "shape"));
+    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    engine::avg_pool_forward(s, floats(env, a[1], in, "x"), floats(env, a[2], out, "y"));
+    return nullptr;
+  });
+}
+
+/** avgPoolGrad(shape, dy, dx) */
+napi_value avg_pool_grad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[3];
+    arg_at(env, info, 3, a);
+    auto s = pool_shape(ints(env, a[0], 14, "shape"));
+    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    engine::avg_pool_backward(s, floats(env, a[1], out, "dy"), floats(env, a[2], in, "dx"));
+    return nullptr;
+  });
+}
+
 /** matMul(transA, transB, M, N, K, a, b, c, bias|null, activation, alpha): c[M×N] = act(op(a)·op(b) + bias) */
 napi_value mat_mul(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -221,11 +248,163 @@ napi_value binary(napi_env env, napi_callback_info info) {
     arg_at(env, info, 9, a);
     long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
     long am = integer(env, a[3], "aMode"), ap = integer(env, a[4], "aParam"), bm = integer(env, a[6], "bMode"), bp = integer(env, a[7], "bParam");
-    if (op > 3 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
+    if (op > 8 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
     auto amode = static_cast<engine::Broadcast>(am), bmode = static_cast<engine::Broadcast>(bm);
     const float* A = floats(env, a[2], operand_need(amode, ap, n), "a");
     const float* B = floats(env, a[5], operand_need(bmode, bp, n), "b");
     engine::binary(static_cast<engine::BinaryOp>(op), n, A, amode, ap, B, bmode, bp, floats(env, a[8], n, "out"));
+    return nullptr;
+  });
+}
+
+/** How many values an operand read with `strides` over `shape` needs: its last offset, plus one. */
+size_t strided_need(const int* shape, const int* strides, int rank) {
+  size_t last = 0;
+  for (int d = 0; d < rank; d++) {
+    positive(shape[d], "every output dimension");
+    if (strides[d] < 0) throw Fail{"strides must not be negative"};
+    last += static_cast<size_t>(shape[d] - 1) * strides[d];
+  }
+  return last + 1;
+}
+
+/** binaryStrided(op, shape, a, aStrides, b, bStrides, out) */
+napi_value binary_strided(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[7];
+    arg_at(env, info, 7, a);
+    long op = integer(env, a[0], "op");
+    if (op > 8) throw Fail{"unknown op"};
+    size_t rank = 0;
+    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
+    if (rank < 1 || rank > 8) throw Fail{"shape must have 1 to 8 dimensions"};
+    const int* shape = ints(env, a[1], rank, "shape");
+    const int* as = ints(env, a[3], rank, "aStrides");
+    const int* bs = ints(env, a[5], rank, "bStrides");
+    size_t n = 1;
+    for (size_t d = 0; d < rank; d++) n *= static_cast<size_t>(shape[d]);
+    const float* A = floats(env, a[2], strided_need(shape, as, static_cast<int>(rank)), "a");
+    const float* B = floats(env, a[4], strided_need(shape, bs, static_cast<int>(rank)), "b");
+    engine::binary_strided(static_cast<engine::BinaryOp>(op), static_cast<int>(rank), shape, A, as, B, bs, floats(env, a[6], n, "out"));
+    return nullptr;
+  });
+}
+
+/** channelAffine(x, scale, shift, channels, y) */
+napi_value channel_affine(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    arg_at(env, info, 5, a);
+    long channels = integer(env, a[3], "channels");
+    positive(channels, "channels");
+    size_t n = 0;
+    napi_get_typedarray_info(env, a[0], nullptr, &n, nullptr, nullptr, nullptr);
+    if (n % channels) throw Fail{"x's length must be a multiple of channels"};
+    engine::channel_affine(static_cast<long>(n), floats(env, a[0], n, "x"), floats(env, a[1], channels, "scale"), floats(env, a[2], channels, "shift"), channels, floats(env, a[4], n, "y"));
+    return nullptr;
+  });
+}
+
+/** tile(x, inShape, reps, y) */
+napi_value tile(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    size_t rank = 0;
+    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
+    if (rank > 8) throw Fail{"at most 8 dimensions"};
+    const int* in = ints(env, a[1], rank, "inShape");
+    const int* reps = ints(env, a[2], rank, "reps");
+    size_t n_in = 1, n_out = 1;
+    for (size_t d = 0; d < rank; d++) {
+      positive(in[d], "every input dimension");
+      positive(reps[d], "every repeat");
+      n_in *= static_cast<size_t>(in[d]);
+      n_out *= static_cast<size_t>(in[d]) * reps[d];
+    }
+    engine::tile(floats(env, a[0], n_in, "x"), in, reps, static_cast<int>(rank), floats(env, a[3], n_out, "y"));
+    return nullptr;
+  });
+}
+
+/** A typed array of `type` holding at least `need` elements. */
+void* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t need, const char* name) {
+  bool is_typed = false;
+  napi_is_typedarray(env, v, &is_typed);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (is_typed) napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+  if (!is_typed || type != want || length < need) throw Fail{std::string(name) + " has the wrong type or is too short"};
+  return data;
+}
+
+/** softmaxRows(x, rows, cols, y) / argMaxRows(x, rows, cols, out: Int32Array) */
+napi_value softmax_rows(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    long rows = integer(env, a[1], "rows"), cols = integer(env, a[2], "cols");
+    positive(cols, "cols");
+    engine::softmax_rows(floats(env, a[0], rows * cols, "x"), rows, cols, floats(env, a[3], rows * cols, "y"));
+    return nullptr;
+  });
+}
+
+napi_value argmax_rows(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    long rows = integer(env, a[1], "rows"), cols = integer(env, a[2], "cols");
+    positive(cols, "cols");
+    auto* out = static_cast<int32_t*>(typed(env, a[3], napi_int32_array, rows, "out"));
+    engine::argmax_rows(floats(env, a[0], rows * cols, "x"), rows, cols, out);
+    return nullptr;
+  });
+}
+
+/** clip(n, x, lo, hi, y) */
+napi_value clip(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    arg_at(env, info, 5, a);
+    long n = integer(env, a[0], "n");
+    engine::clip(n, floats(env, a[1], n, "x"), static_cast<float>(number(env, a[2])), static_cast<float>(number(env, a[3])), floats(env, a[4], n, "y"));
+    return nullptr;
+  });
+}
+
+/** compareStrided(op, shape, a, aStrides, b, bStrides, out: Uint8Array) */
+napi_value compare_strided(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[7];
+    arg_at(env, info, 7, a);
+    long op = integer(env, a[0], "op");
+    if (op > 5) throw Fail{"unknown comparison"};
+    size_t rank = 0;
+    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
+    if (rank < 1 || rank > 8) throw Fail{"shape must have 1 to 8 dimensions"};
+    const int* shape = ints(env, a[1], rank, "shape");
+    const int* as = ints(env, a[3], rank, "aStrides");
+    const int* bs = ints(env, a[5], rank, "bStrides");
+    size_t n = 1;
+    for (size_t d = 0; d < rank; d++) n *= static_cast<size_t>(shape[d]);
+    const float* A = floats(env, a[2], strided_need(shape, as, static_cast<int>(rank)), "a");
+    const float* B = floats(env, a[4], strided_need(shape, bs, static_cast<int>(rank)), "b");
+    auto* out = static_cast<uint8_t*>(typed(env, a[6], napi_uint8_array, n, "out"));
+    engine::compare_strided(static_cast<engine::CompareOp>(op), static_cast<int>(rank), shape, A, as, B, bs, out);
+    return nullptr;
+  });
+}
+
+/** select(n, cond: Uint8Array, a, b, out) */
+napi_value select(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    arg_at(env, info, 5, a);
+    long n = integer(env, a[0], "n");
+    const auto* cond = static_cast<const uint8_t*>(typed(env, a[1], napi_uint8_array, n, "cond"));
+    engine::select(n, cond, floats(env, a[2], n, "a"), floats(env, a[3], n, "b"), floats(env, a[4], n, "out"));
     return nullptr;
   });
 }
@@ -236,13 +415,13 @@ napi_value unary(napi_env env, napi_callback_info info) {
     napi_value a[5];
     arg_at(env, info, 5, a);
     long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
-    if (op > 4) throw Fail{"unknown unary op"};
+    if (op > 16) throw Fail{"unknown unary op"};
     engine::unary(static_cast<engine::UnaryOp>(op), n, floats(env, a[2], n, "x"), static_cast<float>(number(env, a[3])), floats(env, a[4], n, "y"));
     return nullptr;
   });
 }
 
-/** sumMiddle(x, outer, reduce, inner, y) */
+/** sumMiddle(x, outer, reduce, inner, y, max?) */
 napi_value sum_middle(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[5];
@@ -251,7 +430,16 @@ napi_value sum_middle(napi_env env, napi_callback_info info) {
     positive(outer, "outer");
     positive(inner, "inner");
     const float* x = floats(env, a[0], static_cast<size_t>(outer) * reduce * inner, "x");
-    engine::sum_middle(x, outer, reduce, inner, floats(env, a[4], static_cast<size_t>(outer) * inner, "y"));
+    float* y = floats(env, a[4], static_cast<size_t>(outer) * inner, "y");
+    size_t argc = 6;
+    napi_value all[6];
+    napi_get_cb_info(env, info, &argc, all, nullptr, nullptr);
+    if (argc >= 6 && !is_null(env, all[5]) && boolean(env, all[5])) {
+      positive(reduce, "reduce");
+      engine::max_middle(x, outer, reduce, inner, y);
+    } else {
+      engine::sum_middle(x, outer, reduce, inner, y);
+    }
     return nullptr;
   });
 }
@@ -299,6 +487,16 @@ napi_value init(napi_env env, napi_value exports) {
       {"binary", nullptr, binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumMiddle", nullptr, sum_middle, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"avgPool", nullptr, avg_pool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"avgPoolGrad", nullptr, avg_pool_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binaryStrided", nullptr, binary_strided, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"channelAffine", nullptr, channel_affine, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tile", nullptr, tile, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxRows", nullptr, softmax_rows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"argMaxRows", nullptr, argmax_rows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"clip", nullptr, clip, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"compareStrided", nullptr, compare_strided, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"select", nullptr, select, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

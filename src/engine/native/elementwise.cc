@@ -63,6 +63,61 @@ inline void binary_range(Op op, long i0, long i1, const float* a, Broadcast am, 
 }
 
 template <typename Op>
+void run_strided(Op op, int rank, const int* shape, const float* a, const int* as, const float* b, const int* bs, float* out) {
+  const long inner = shape[rank - 1];
+  long rows = 1;
+  for (int d = 0; d < rank - 1; d++) rows *= shape[d];
+  const long ai = as[rank - 1], bi = bs[rank - 1];
+  // Each task takes a band of rows and finds its rows' offsets from their multi-index.
+  const long band = std::max(1L, CHUNK / std::max(1L, inner));
+  const int tasks = static_cast<int>((rows + band - 1) / band);
+  auto body = [&](int t) {
+    for (long row = t * band; row < std::min(rows, (t + 1) * band); row++) {
+      long rest = row, ao = 0, bo = 0;
+      for (int d = rank - 2; d >= 0; d--) {
+        const long idx = rest % shape[d];
+        rest /= shape[d];
+        ao += idx * as[d];
+        bo += idx * bs[d];
+      }
+      float* o = out + row * inner;
+      for (long i = 0; i < inner; i++) o[i] = op(a[ao + i * ai], b[bo + i * bi]);
+    }
+  };
+  if (tasks <= 1)
+    body(0);
+  else
+    parallel_for(tasks, body);
+}
+
+/** Calls fn with the lambda of `op`: one switch for both the mapped and the strided paths. */
+template <typename F>
+void with_op(BinaryOp op, F fn) {
+  switch (op) {
+    case BinaryOp::add:
+      return fn([](float x, float y) { return x + y; });
+    case BinaryOp::sub:
+      return fn([](float x, float y) { return x - y; });
+    case BinaryOp::mul:
+      return fn([](float x, float y) { return x * y; });
+    case BinaryOp::div:
+      return fn([](float x, float y) { return x / y; });
+    case BinaryOp::maximum:
+      // tfjs: NaN wins.
+      return fn([](float x, float y) { return (x != x || y != y) ? x + y : (x > y ? x : y); });
+    case BinaryOp::minimum:
+      return fn([](float x, float y) { return (x != x || y != y) ? x + y : (x < y ? x : y); });
+    case BinaryOp::squared_difference:
+      return fn([](float x, float y) { return (x - y) * (x - y); });
+    case BinaryOp::pow:
+      return fn([](float x, float y) { return std::pow(x, y); });
+    case BinaryOp::elu_grad:
+      // a: dy, b: elu's output y; dx = dy where y >= 0, else dy * (y + 1).
+      return fn([](float dy, float y) { return y >= 0.f ? dy : dy * (y + 1.f); });
+  }
+}
+
+template <typename Op>
 void run_binary(Op op, long n, const float* a, Broadcast am, long ap, const float* b, Broadcast bm, long bp, float* out) {
   chunked(n, [&](long i0, long i1) { binary_range(op, i0, i1, a, am, ap, b, bm, bp, out); });
 }
@@ -71,16 +126,21 @@ void run_binary(Op op, long n, const float* a, Broadcast am, long ap, const floa
 
 void binary(BinaryOp op, long n, const float* a, Broadcast am, long ap, const float* b, Broadcast bm, long bp, float* out) {
   // One f32 operation is correctly rounded, so these equal tfjs's double-then-round results.
-  switch (op) {
-    case BinaryOp::add:
-      return run_binary([](float x, float y) { return x + y; }, n, a, am, ap, b, bm, bp, out);
-    case BinaryOp::sub:
-      return run_binary([](float x, float y) { return x - y; }, n, a, am, ap, b, bm, bp, out);
-    case BinaryOp::mul:
-      return run_binary([](float x, float y) { return x * y; }, n, a, am, ap, b, bm, bp, out);
-    case BinaryOp::div:
-      return run_binary([](float x, float y) { return x / y; }, n, a, am, ap, b, bm, bp, out);
-  }
+  with_op(op, [&](auto f) { run_binary(f, n, a, am, ap, b, bm, bp, out); });
+}
+
+void binary_strided(BinaryOp op, int rank, const int* shape, const float* a, const int* as, const float* b, const int* bs, float* out) {
+  with_op(op, [&](auto f) { run_strided(f, rank, shape, a, as, b, bs, out); });
+}
+
+void channel_affine(long n, const float* x, const float* scale, const float* shift, long channels, float* y) {
+  chunked(n / channels, [&](long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+      const float* xr = x + r * channels;
+      float* yr = y + r * channels;
+      for (long c = 0; c < channels; c++) yr[c] = xr[c] * scale[c] + shift[c];
+    }
+  });
 }
 
 void unary(UnaryOp op, long n, const float* x, float alpha, float* y) {
@@ -103,6 +163,57 @@ void unary(UnaryOp op, long n, const float* x, float alpha, float* y) {
       case UnaryOp::neg:
         for (long i = i0; i < i1; i++) y[i] = -x[i];
         break;
+      case UnaryOp::tanh:
+        for (long i = i0; i < i1; i++) y[i] = std::tanh(x[i]);
+        break;
+      case UnaryOp::sigmoid:
+        for (long i = i0; i < i1; i++) y[i] = 1.f / (1.f + std::exp(-x[i]));
+        break;
+      case UnaryOp::exp:
+        for (long i = i0; i < i1; i++) y[i] = std::exp(x[i]);
+        break;
+      case UnaryOp::log:
+        for (long i = i0; i < i1; i++) y[i] = std::log(x[i]);
+        break;
+      case UnaryOp::abs:
+        for (long i = i0; i < i1; i++) y[i] = std::fabs(x[i]);
+        break;
+      case UnaryOp::floor:
+        for (long i = i0; i < i1; i++) y[i] = std::floor(x[i]);
+        break;
+      case UnaryOp::rsqrt:
+        for (long i = i0; i < i1; i++) y[i] = 1.f / std::sqrt(x[i]);
+        break;
+      case UnaryOp::elu:
+        for (long i = i0; i < i1; i++) y[i] = x[i] >= 0.f ? x[i] : std::expm1(x[i]);
+        break;
+      case UnaryOp::relu6:
+        for (long i = i0; i < i1; i++) y[i] = x[i] != x[i] ? x[i] : std::min(6.f, std::max(0.f, x[i]));
+        break;
+      case UnaryOp::selu:
+        for (long i = i0; i < i1; i++) y[i] = x[i] > 0.f ? 1.0507009873554805f * x[i] : 1.7580993408473768f * std::expm1(x[i]);
+        break;
+      case UnaryOp::erf:
+        for (long i = i0; i < i1; i++) y[i] = std::erf(x[i]);
+        break;
+      case UnaryOp::softplus:
+        // log(1 + e^x) without overflow: x + log1p(e^-x) for large x.
+        for (long i = i0; i < i1; i++) y[i] = x[i] > 0.f ? x[i] + std::log1p(std::exp(-x[i])) : std::log1p(std::exp(x[i]));
+        break;
+    }
+  });
+}
+
+void max_middle(const float* x, long outer, long reduce, long inner, float* y) {
+  chunked(outer, [&](long o0, long o1) {
+    for (long o = o0; o < o1; o++) {
+      float* out = y + o * inner;
+      const float* block = x + o * reduce * inner;
+      for (long i = 0; i < inner; i++) out[i] = block[i];
+      for (long r = 1; r < reduce; r++) {
+        const float* row = block + r * inner;
+        for (long i = 0; i < inner; i++) out[i] = (row[i] > out[i] || row[i] != row[i]) ? row[i] : out[i];
+      }
     }
   });
 }

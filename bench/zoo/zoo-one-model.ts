@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import { writeFileSync } from 'node:fs';
+import { presetLayers } from '../../src/model/presets/preset-layers.ts';
+import type { PresetSpec } from '../../src/spec/preset-spec.schema.ts';
+import { selectBackend } from '../../src/training/select-backend.ts';
+import { loadBenchDataset } from '../bench-dataset.ts';
+import { trainZooModel } from './train-zoo-model.ts';
+import { ZOO_MODELS } from './zoo-models.ts';
+
+/**
+ * One model of `npm run bench:zoo`, in its own process (forked by zoo.bench.ts) so that its
+ * memory and kernels' state are its own. Arguments: model (a zoo model's name or
+ * `preset:<name>`), samples, epochs, backend, and where to write the model's Keras topology
+ * for its PyTorch twin. Prints one JSON line.
+ */
+const [name, samplesArg, epochsArg, backend, topologyFile] = process.argv.slice(2);
+const DATASET = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' as const };
+
+function specOf(model: string) {
+  if (model.startsWith('preset:')) return presetLayers({ preset: model.slice('preset:'.length) } as PresetSpec, DATASET);
+  const zoo = ZOO_MODELS.find((m) => m.name === model);
+  if (!zoo) throw new Error(`no zoo model ${model}`);
+  return zoo.model;
+}
+
+try {
+  await selectBackend(backend as 'engine');
+  const data = await loadBenchDataset(Number(samplesArg), 1);
+  const result = await trainZooModel(specOf(name), data.train, { epochs: Number(epochsArg), batchSize: 64 });
+  writeFileSync(topologyFile, JSON.stringify(result.model.toJSON(null, false)));
+  const params = result.model.countParams();
+  result.model.dispose();
+  process.stdout.write(`${JSON.stringify({ name, params, samplesPerSec: result.samplesPerSec, epochs: result.epochs, fallbacks: result.fallbacks, numTensors: tf.memory().numTensors })}\n`);
+} catch (err) {
+  process.stdout.write(`${JSON.stringify({ name, error: String((err as Error).message ?? err).split('\n')[0] })}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,87 @@
+#include "rows.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "thread-pool.h"
+
+namespace engine {
+namespace {
+
+constexpr long ROWS_PER_TASK = 256;
+
+template <typename F>
+void by_rows(long rows, F fn) {
+  const int tasks = static_cast<int>((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK);
+  if (tasks <= 1) return fn(0L, rows);
+  parallel_for(tasks, [&](int t) { fn(t * ROWS_PER_TASK, std::min(rows, (t + 1) * ROWS_PER_TASK)); });
+}
+
+}  // namespace
+
+void softmax_rows(const float* x, long rows, long cols, float* y) {
+  by_rows(rows, [&](long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+      const float* xr = x + r * cols;
+      float* yr = y + r * cols;
+      float mx = -INFINITY;
+      for (long c = 0; c < cols; c++) mx = std::max(mx, xr[c]);
+      float sum = 0.f;
+      for (long c = 0; c < cols; c++) sum += (yr[c] = std::exp(xr[c] - mx));
+      for (long c = 0; c < cols; c++) yr[c] /= sum;
+    }
+  });
+}
+
+void argmax_rows(const float* x, long rows, long cols, int32_t* out) {
+  by_rows(rows, [&](long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+      const float* xr = x + r * cols;
+      // Strictly greater, as tfjs: the first maximum wins and a NaN never does.
+      long best = 0;
+      float mx = xr[0];
+      for (long c = 1; c < cols; c++)
+        if (xr[c] > mx) mx = xr[best = c];
+      out[r] = static_cast<int32_t>(best);
+    }
+  });
+}
+
+void clip(long n, const float* x, float lo, float hi, float* y) {
+  for (long i = 0; i < n; i++) y[i] = x[i] != x[i] ? x[i] : std::min(hi, std::max(lo, x[i]));
+}
+
+void compare_strided(CompareOp op, int rank, const int* shape, const float* a, const int* as, const float* b, const int* bs, uint8_t* out) {
+  long rows = 1;
+  for (int d = 0; d < rank - 1; d++) rows *= shape[d];
+  const long inner = shape[rank - 1], ai = as[rank - 1], bi = bs[rank - 1];
+  for (long row = 0; row < rows; row++) {
+    long rest = row, ao = 0, bo = 0;
+    for (int d = rank - 2; d >= 0; d--) {
+      const long idx = rest % shape[d];
+      rest /= shape[d];
+      ao += idx * as[d];
+      bo += idx * bs[d];
+    }
+    uint8_t* o = out + row * inner;
+    for (long i = 0; i < inner; i++) {
+      const float p = a[ao + i * ai], q = b[bo + i * bi];
+      bool v = false;
+      switch (op) {
+        case CompareOp::equal: v = p == q; break;
+        case CompareOp::greater: v = p > q; break;
+        case CompareOp::greater_equal: v = p >= q; break;
+        case CompareOp::less: v = p < q; break;
+        case CompareOp::less_equal: v = p <= q; break;
+        case CompareOp::not_equal: v = p != q; break;
+      }
+      o[i] = v ? 1 : 0;
+    }
+  }
+}
+
+void select(long n, const uint8_t* cond, const float* a, const float* b, float* out) {
+  for (long i = 0; i < n; i++) out[i] = cond[i] ? a[i] : b[i];
+}
+
+}  // namespace engine
