@@ -70,6 +70,14 @@ describe('presets', () => {
     expect(big.find((l) => l.name === 'fc6')).toMatchObject({ units: 4096 });
   });
 
+  it("vgg16's 13 relu convs keep their signal at init (He, not Glorot: with Glorot every class came out at 0.1 and the loss sat at ln 10)", async () => {
+    const model = await buildRunModel(preset({ preset: 'vgg16', widthMultiplier: 0.125 }), { ...mnist, seed: 3 } as DatasetShape);
+    const spread = tf.tidy(() => tf.max(tf.abs(tf.sub(model.predict(tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 5)) as tf.Tensor, 0.1))).dataSync()[0]);
+    model.dispose();
+    // Glorot gave 2e-5 here, He gives about 1e-2.
+    expect(spread).toBeGreaterThan(1e-3);
+  });
+
   it('widthMultiplier scales filters and dense widths', async () => {
     const full = await summaryOf({ preset: 'vgg16' }, tiny);
     const quarter = await summaryOf({ preset: 'vgg16', widthMultiplier: 0.25 }, tiny);
