@@ -94,8 +94,15 @@ async function train(s: Session): Promise<TrainOutcome> {
   });
 }
 
-/** Reports the epoch, lets the callbacks decide, and saves the checkpoint their policy asks for. */
-async function endEpoch({ job, io, model, callbacks }: Session, result: EpochResult): Promise<void | { stop: string }> {
+/**
+ * Reports the epoch, lets the callbacks decide, and saves the checkpoint their policy asks
+ * for. An epoch the policy skips (everyEpochs > 1, saveBestOnly without a new best) still
+ * leaves a resume point, "the next epoch, 0 batches done", kept like a mid-epoch checkpoint
+ * (only the newest, never counted in `keep`): a crash then loses at most the epoch in
+ * progress, whatever the user chose to keep.
+ */
+async function endEpoch(s: Session, result: EpochResult): Promise<void | { stop: string }> {
+  const { job, io, model, callbacks } = s;
   io.send({ type: 'epoch', runId: job.runId, ...result });
   const decision = callbacks.onEpochEnd(result.epoch, result.metrics, model.model, model.optimizer);
   for (const line of decision.logs) io.send({ type: 'log', runId: job.runId, level: line.level, message: line.message });
@@ -104,6 +111,8 @@ async function endEpoch({ job, io, model, callbacks }: Session, result: EpochRes
     const opt = model.optimizer;
     const sizeBytes = await saveCheckpoint(model.model, dir, opt, callbacks.active ? (tmp) => callbacks.save(tmp, opt) : undefined);
     io.send({ type: 'checkpoint', runId: job.runId, epoch: result.epoch, dir, sizeBytes, metrics: result.metrics });
+  } else if (!decision.stop && result.epoch < s.spec.fit.epochs) {
+    await saveMidEpochCheckpoint(s, { epoch: result.epoch + 1, batch: 0, seen: 0, sums: {}, trainMs: 0 });
   }
   return decision.stop ? { stop: decision.stop } : undefined;
 }

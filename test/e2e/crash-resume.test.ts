@@ -70,6 +70,39 @@ describe('crash resume', () => {
     expect(predict.status).toBe(200);
   });
 
+  it("resumes from the epoch it was in even when the run's checkpoint policy kept none of the earlier ones", async () => {
+    await Promise.all(procs.splice(0).map(stopProcess));
+    const datasetId = await uploadRegression(t.app.server, team.auth);
+    // everyEpochs = the run's length: the user keeps only the last epoch's checkpoint.
+    const runId = await submitRun(t.app.server, team.auth, { ...slowRunSpec(datasetId, EPOCHS), callbacks: { modelCheckpoint: { everyEpochs: EPOCHS } } });
+    const first = await startWorkerProcess(t.config);
+    procs.push(first);
+    await waitFor('epoch 2 to be recorded', async () => (await t.app.db.epochMetric.count({ where: { runId } })) >= 2);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const atCrash = await t.app.db.checkpoint.findFirst({ where: { runId }, orderBy: [{ epoch: 'desc' }] });
+    // A resume point after a finished epoch: the next one, 0 batches done (epoch 2's own may
+    // not be recorded yet when the kill lands). Before, there was no checkpoint at all: epoch 0.
+    expect(atCrash).toMatchObject({ batch: 0 });
+    expect(atCrash!.epoch).toBeGreaterThanOrEqual(2);
+
+    const second = await startWorkerProcess(t.config);
+    procs.push(second);
+    const done = await waitFor('the run to finish', async () => {
+      const run = await t.app.db.run.findUniqueOrThrow({ where: { id: runId } });
+      return ['completed', 'failed', 'canceled'].includes(run.status) ? run : null;
+    });
+    expect(done, second.output()).toMatchObject({ status: 'completed', currentEpoch: EPOCHS });
+    const metrics = await request(t.app.server).get(`/v1/runs/${runId}/metrics`).set(team.auth);
+    expect(metrics.body.epochs.map((e: { epoch: number }) => e.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
+    const events = await t.app.db.runEvent.findMany({ where: { runId, type: 'log' }, orderBy: { seq: 'asc' } });
+    const resumed = events.map((e) => String((e.data as { message: string }).message)).find((m) => m.startsWith('resumed from the checkpoint'));
+    expect(resumed).toContain(`epoch ${atCrash!.epoch}, batch 0`);
+    // The user's own checkpoints follow the user's policy: only the last epoch's is kept.
+    const kept = await t.app.db.checkpoint.findMany({ where: { runId, batch: null } });
+    expect(kept.map((c) => c.epoch)).toEqual([EPOCHS]);
+  });
+
   it('resumes inside an epoch from its mid-epoch checkpoint after a SIGKILL, recording each epoch once', async () => {
     // Only this test's workers may take its run.
     await Promise.all(procs.splice(0).map(stopProcess));

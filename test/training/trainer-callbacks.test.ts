@@ -95,15 +95,29 @@ describe('callbacks in the trainer', () => {
   it('modelCheckpoint: every N epochs, or only new bests', async () => {
     const everyDir = await tempDir();
     const every = await run(job(everyDir, { fit: { epochs: 5 }, callbacks: { modelCheckpoint: { everyEpochs: 2 } } }));
-    expect(every.checkpoints.map((c) => c.epoch)).toEqual([2, 4]);
-    expect((await readdir(path.join(everyDir, 'checkpoints'))).sort()).toEqual(['epoch-2', 'epoch-4']);
+    const kept = (r: { checkpoints: { epoch: number; batch?: number }[] }) => r.checkpoints.filter((c) => c.batch === undefined).map((c) => c.epoch);
+    expect(kept(every)).toEqual([2, 4]);
+    expect((await readdir(path.join(everyDir, 'checkpoints'))).filter((d) => !d.includes('batch')).sort()).toEqual(['epoch-2', 'epoch-4']);
     expect((await readdir(path.join(everyDir, 'checkpoints', 'epoch-4'))).sort()).toEqual(['callbacks.json', 'model.json', 'optimizer.bin', 'optimizer.json', 'weights.bin']);
 
     const best = await run(job(await tempDir(), { fit: { epochs: 5 }, callbacks: { modelCheckpoint: { monitor: 'val_loss', saveBestOnly: true } } }));
     let bestSoFar = Infinity;
     const expected = best.epochs.filter((e) => (e.metrics.val_loss < bestSoFar ? ((bestSoFar = e.metrics.val_loss), true) : false)).map((e) => e.epoch);
-    expect(best.checkpoints.map((c) => c.epoch)).toEqual(expected);
+    expect(kept(best)).toEqual(expected);
     expect(expected.length).toBeGreaterThan(0);
+  });
+
+  it('an epoch the checkpoint policy skips still leaves a resume point, and resuming from it repeats the run exactly', async () => {
+    const runDir = await tempDir();
+    const callbacks = { modelCheckpoint: { everyEpochs: 3 } };
+    const original = await run(job(runDir, { fit: { epochs: 5 }, callbacks }));
+    // After epochs 1, 2 and 4 (skipped by everyEpochs 3): "the next epoch, 0 batches done". None after the last.
+    expect(original.checkpoints.map((c) => [c.epoch, c.batch ?? null])).toEqual([[2, 0], [3, 0], [3, null], [5, 0]]);
+    // A crash during epoch 5 resumes from the newest resume point, not from epoch 3.
+    const resumed = await run({ ...job(await tempDir(), { fit: { epochs: 5 }, callbacks }), resumeFrom: { checkpointDir: path.join(runDir, 'checkpoints', 'epoch-5-batch-0'), epoch: 5, batch: 0 } });
+    expect(resumed.epochs.map((e) => e.epoch)).toEqual([5]);
+    expect(resumed.epochs[0].metrics.loss).toBeCloseTo(original.epochs[4].metrics.loss, 6);
+    expect(resumed.epochs[0].metrics.val_loss).toBeCloseTo(original.epochs[4].metrics.val_loss, 6);
   });
 
   it('reduceLROnPlateau lowers the rate a momentum optimizer steps with, and each epoch reports its rate', async () => {
