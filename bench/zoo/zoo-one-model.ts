@@ -10,10 +10,10 @@ import { ZOO_MODELS } from './zoo-models.ts';
 /**
  * One model of `npm run bench:zoo`, in its own process (forked by zoo.bench.ts) so that its
  * memory and kernels' state are its own. Arguments: model (a zoo model's name or
- * `preset:<name>`), samples, epochs, backend, and where to write the model's Keras topology
- * for its PyTorch twin. Prints one JSON line.
+ * `preset:<name>`), samples, epochs, backend, where to write the model's Keras topology for
+ * its PyTorch twin, and optionally test images to measure the accuracy on. Prints one JSON line.
  */
-const [name, samplesArg, epochsArg, backend, topologyFile] = process.argv.slice(2);
+const [name, samplesArg, epochsArg, backend, topologyFile, testArg = '0'] = process.argv.slice(2);
 const DATASET = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' as const };
 
 function specOf(model: string) {
@@ -25,13 +25,28 @@ function specOf(model: string) {
 
 try {
   await selectBackend(backend as 'engine');
-  const data = await loadBenchDataset(Number(samplesArg), 1);
+  const data = await loadBenchDataset(Number(samplesArg), Math.max(1, Number(testArg)));
   const result = await trainZooModel(specOf(name), data.train, { epochs: Number(epochsArg), batchSize: 64 });
   writeFileSync(topologyFile, JSON.stringify(result.model.toJSON(null, false)));
   const params = result.model.countParams();
+  const testAcc = Number(testArg) > 0 ? await testAccuracy(result.model, data.test) : undefined;
   result.model.dispose();
-  process.stdout.write(`${JSON.stringify({ name, params, samplesPerSec: result.samplesPerSec, epochs: result.epochs, fallbacks: result.fallbacks, numTensors: tf.memory().numTensors })}\n`);
+  const { samplesPerSec, epochs, fallbacks, wallMs } = result;
+  process.stdout.write(`${JSON.stringify({ name, params, dataset: data.source, samplesPerSec, wallMs, testAcc, epochs, fallbacks, numTensors: tf.memory().numTensors })}\n`);
 } catch (err) {
   process.stdout.write(`${JSON.stringify({ name, error: String((err as Error).message ?? err).split('\n')[0] })}\n`);
   process.exitCode = 1;
+}
+
+/** Share of `test` whose highest-scoring class is its label. */
+async function testAccuracy(model: tf.LayersModel, test: { features: Float32Array; targets: Float32Array; numSamples: number }): Promise<number> {
+  let correct = 0;
+  for (let start = 0; start < test.numSamples; start += 256) {
+    const n = Math.min(256, test.numSamples - start);
+    const predicted = tf.tidy(() => (model.predict(tf.tensor4d(test.features.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])) as tf.Tensor).argMax(-1));
+    const classes = await predicted.data();
+    predicted.dispose();
+    for (let i = 0; i < n; i++) if (classes[i] === test.targets[start + i]) correct++;
+  }
+  return correct / test.numSamples;
 }

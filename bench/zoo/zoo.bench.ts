@@ -1,11 +1,9 @@
-import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadNativeEngine } from '../../src/engine/native-engine.ts';
-import { childExecArgv } from '../../src/startup/child-exec-argv.ts';
 import { measureGemm } from './gemm-roofline.ts';
+import { torchVersion, trainOurs, trainTwin, type OneModel } from './zoo-runs.ts';
 import { ZOO_MODELS } from './zoo-models.ts';
 
 /**
@@ -21,7 +19,6 @@ import { ZOO_MODELS } from './zoo-models.ts';
  * (default 2: the first is warm-up), ZOO_MODELS (comma-separated names to run), ZOO_RSS_EPOCHS
  * (default 20; 0 skips), ZOO_BACKEND (default engine), ZOO_PYTHON (default /usr/bin/python3).
  */
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SAMPLES = Number(process.env.ZOO_SAMPLES ?? 1024);
 const EPOCHS = Number(process.env.ZOO_EPOCHS ?? 2);
 const BACKEND = process.env.ZOO_BACKEND ?? 'engine';
@@ -30,34 +27,6 @@ const RSS_EPOCHS = Number(process.env.ZOO_RSS_EPOCHS ?? 20);
 const LARGE = new Set(['preset:alexnet', 'preset:vgg16']);
 const ALL = [...ZOO_MODELS.map((m) => m.name), ...['linear', 'mlp', 'lenet5', 'alexnet', 'vgg16', 'resnet'].map((p) => `preset:${p}`)];
 const WANTED = process.env.ZOO_MODELS ? process.env.ZOO_MODELS.split(',').map((s) => s.trim()) : ALL;
-
-interface OneModel {
-  name: string;
-  params?: number;
-  samplesPerSec?: number;
-  epochs?: { loss: number; rssMb: number; numTensors: number; samplesPerSec: number }[];
-  fallbacks?: { kernel: string; calls: number; ms: number; share: number }[];
-  error?: string;
-}
-
-function trainOurs(name: string, samples: number, epochs: number, topology: string): Promise<OneModel> {
-  return new Promise((resolve) => {
-    const child = fork(path.join(HERE, 'zoo-one-model.ts'), [name, String(samples), String(epochs), BACKEND, topology], { execArgv: childExecArgv(), stdio: ['ignore', 'pipe', 'ignore', 'ipc'] });
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', () => resolve(out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as OneModel) : { name, error: 'the process printed nothing' }));
-  });
-}
-
-function trainTwin(topology: string, samples: number): { samplesPerSec?: number; error?: string } {
-  try {
-    const out = execFileSync(PYTHON, [path.join(HERE, 'torch_twin.py'), topology, '--samples', String(samples), '--epochs', String(EPOCHS), '--batch', '64'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return JSON.parse(out.trim().split('\n').pop()!) as { samplesPerSec: number };
-  } catch (err) {
-    const e = err as { stdout?: string; message: string };
-    return { error: (e.stdout?.trim() || e.message).split('\n')[0] };
-  }
-}
 
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 const fallbackCell = (m: OneModel) =>
@@ -70,14 +39,15 @@ const fallbackCell = (m: OneModel) =>
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trainyard-zoo-'));
   const ratios: number[] = [];
-  console.log(`\nbench:zoo: ${BACKEND} vs PyTorch ${torchVersion()} on ${os.cpus().length} cores (${os.cpus()[0]?.model}), batch 64, ${EPOCHS} epochs (the first is warm-up), ${SAMPLES} samples (${SAMPLES / 4} for ${[...LARGE].join(', ')})\n`);
+  console.log(`\nbench:zoo: ${BACKEND} vs PyTorch ${torchVersion(PYTHON)} on ${os.cpus().length} cores (${os.cpus()[0]?.model}), batch 64, ${EPOCHS} epochs (the first is warm-up), ${SAMPLES} samples (${SAMPLES / 4} for ${[...LARGE].join(', ')})\n`);
   console.log('| model | params | trainyard samples/s | PyTorch samples/s | ratio | fallback kernels (share of step time) |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- |');
   for (const name of WANTED) {
     const samples = LARGE.has(name) ? SAMPLES / 4 : SAMPLES;
     const topology = path.join(dir, `${name.replace(':', '-')}.json`);
-    const ours = await trainOurs(name, samples, EPOCHS, topology);
-    const twin = ours.error ? { error: 'not run' } : trainTwin(topology, samples);
+    const run = { samples, epochs: EPOCHS, backend: BACKEND, topology };
+    const ours = await trainOurs(name, run);
+    const twin = ours.error ? { error: 'not run' } : trainTwin(PYTHON, run);
     const ratio = ours.samplesPerSec && twin.samplesPerSec ? ours.samplesPerSec / twin.samplesPerSec : null;
     if (ratio) ratios.push(ratio);
     console.log(`| ${name} | ${ours.params ? fmt(ours.params) : '-'} | ${ours.samplesPerSec ? fmt(ours.samplesPerSec) : ours.error} | ${twin.samplesPerSec ? fmt(twin.samplesPerSec) : twin.error} | ${ratio ? `${ratio.toFixed(2)}×` : '-'} | ${ours.error ? '-' : fallbackCell(ours)} |`);
@@ -89,14 +59,6 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
 }
 
-function torchVersion(): string {
-  try {
-    return execFileSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
-  } catch {
-    return `(not importable by ${PYTHON}: apt-get install python3-torch)`;
-  }
-}
-
 function printRoofline() {
   const native = loadNativeEngine();
   if (!native.ok) return console.log(`\nGEMM: ${native.reason}`);
@@ -105,7 +67,7 @@ function printRoofline() {
 }
 
 async function printMemory(dir: string) {
-  const run = await trainOurs('reference-cnn', 512, RSS_EPOCHS, path.join(dir, 'memory.json'));
+  const run = await trainOurs('reference-cnn', { samples: 512, epochs: RSS_EPOCHS, backend: BACKEND, topology: path.join(dir, 'memory.json') });
   if (!run.epochs) return console.log(`\nmemory: ${run.error}`);
   const rss = run.epochs.map((e) => e.rssMb);
   const growth = ((rss[rss.length - 1] - rss[1]) / rss[1]) * 100;
