@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { nativeAvgPool, nativeAvgPoolGrad } from './kernels/avg-pool.kernel.ts';
 import { nativeBatchMatMul, nativeFusedMatMul } from './kernels/batch-mat-mul.kernel.ts';
 import { nativeFusedBatchNorm } from './kernels/batch-norm.kernel.ts';
+import { registerFusedBatchNormGradient } from './kernels/batch-norm-grad.kernel.ts';
 import { engineCast, engineFill, engineFillLike, engineLogicalAnd } from './kernels/cast.kernel.ts';
 import { COMPARE_OPS, nativeClip, nativeCompare, nativeSelect } from './kernels/compare.kernel.ts';
 import { nativeArgMax, nativeSoftmax } from './kernels/softmax.kernel.ts';
@@ -123,4 +124,5 @@ export function registerEngineBackend(native: NativeEngine, options: { threads?:
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: ENGINE_BACKEND, kernelFunc: native_[config.kernelName] ?? countedFallback(config.kernelName, config.kernelFunc) });
   }
+  registerFusedBatchNormGradient(native, ENGINE_BACKEND);
 }

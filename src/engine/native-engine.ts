@@ -45,6 +45,21 @@ export interface NativeEngine {
   /** out = a op b as 0/1 bytes (op: COMPARE_OPS' codes), operands read with strides. */
   compareStrided(op: number, shape: Int32Array, a: Float32Array, aStrides: Int32Array, b: Float32Array, bStrides: Int32Array, out: Uint8Array): void;
   select(n: number, cond: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** Batch norm's backward pass over [rows, channels] in one read of x and dy (scale null: 1). */
+  batchNormGrad(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    epsilon: number,
+    channels: number,
+    dx: Float32Array,
+    dmean: Float32Array,
+    dvar: Float32Array,
+    dscale: Float32Array,
+    doffset: Float32Array,
+  ): void;
   /** y = x repeated reps[d] times along each dimension. */
   tile(x: Float32Array, inShape: Int32Array, reps: Int32Array, y: Float32Array): void;
   /** out[i] = a op b with op BINARY_OPS' codes; modes: BROADCAST (param: length for inner, repeat for outer). */

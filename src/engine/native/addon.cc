@@ -6,6 +6,7 @@
 #include <string>
 
 #include "avg-pool.h"
+#include "batch-norm.h"
 #include "conv2d.h"
 #include "elementwise.h"
 #include "rows.h"
@@ -409,6 +410,23 @@ napi_value select(napi_env env, napi_callback_info info) {
   });
 }
 
+/** batchNormGrad(x, dy, mean, variance, scale|null, epsilon, channels, dx, dmean, dvar, dscale, doffset) */
+napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[12];
+    arg_at(env, info, 12, a);
+    long C = integer(env, a[6], "channels");
+    positive(C, "channels");
+    size_t n = 0;
+    napi_get_typedarray_info(env, a[0], nullptr, &n, nullptr, nullptr, nullptr);
+    if (n == 0 || n % C) throw Fail{"x's length must be a positive multiple of channels"};
+    const float* scale = is_null(env, a[4]) ? nullptr : floats(env, a[4], C, "scale");
+    engine::BatchNormGrads out{floats(env, a[7], n, "dx"), floats(env, a[8], C, "dmean"), floats(env, a[9], C, "dvar"), floats(env, a[10], C, "dscale"), floats(env, a[11], C, "doffset")};
+    engine::batch_norm_backward(static_cast<long>(n / C), C, floats(env, a[0], n, "x"), floats(env, a[1], n, "dy"), floats(env, a[2], C, "mean"), floats(env, a[3], C, "variance"), scale, static_cast<float>(number(env, a[5])), out);
+    return nullptr;
+  });
+}
+
 /** unary(op, n, x, alpha, y) */
 napi_value unary(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -497,6 +515,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"clip", nullptr, clip, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"compareStrided", nullptr, compare_strided, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"select", nullptr, select, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormGrad", nullptr, batch_norm_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
