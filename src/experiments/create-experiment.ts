@@ -33,7 +33,9 @@ export async function submitExperiment(deps: SubmitDeps, teamId: string, body: C
     teamId,
     name: body.name,
     base: body.base as object,
-    space: body.space as object,
+    // An array, not an object: jsonb reorders object keys, and the order of the paths decides
+    // the grid's order and which random draw each path gets.
+    space: Object.entries(body.space).map(([path, distribution]) => ({ path, distribution })) as object,
     searcher: body.searcher as object,
     metricName: body.metric.name,
     metricMode: body.metric.mode,

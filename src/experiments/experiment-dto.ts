@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Experiment, Trial, TrialState } from '../generated/prisma/client.ts';
+import { spaceOf } from './experiment-view.ts';
 
 const TRIAL_STATES = ['pending', 'running', 'paused', 'completed', 'failed', 'canceled'] as const;
 const trialCounts = z.object(Object.fromEntries(TRIAL_STATES.map((s) => [s, z.number().int()])) as Record<TrialState, z.ZodNumber>);
@@ -45,7 +46,7 @@ export function toExperimentDto(e: Experiment, counts: Record<TrialState, number
     name: e.name,
     status: e.status,
     base: e.base,
-    space: e.space as Record<string, unknown>,
+    space: spaceOf(e),
     searcher: e.searcher as { type: string },
     metric: { name: e.metricName, mode: e.metricMode },
     maxTrials: e.maxTrials,

@@ -13,7 +13,7 @@ export interface ExperimentView {
 }
 
 export function viewOf(row: Experiment): ExperimentView {
-  return { row, base: row.base as RunSpec, space: row.space as Space, searcher: row.searcher as SearcherConfig, mode: row.metricMode === 'max' ? 'max' : 'min' };
+  return { row, base: row.base as RunSpec, space: spaceOf(row), searcher: row.searcher as SearcherConfig, mode: row.metricMode === 'max' ? 'max' : 'min' };
 }
 
 /** Whether metric `a` beats `b` in this experiment's direction. */
@@ -24,4 +24,9 @@ export function better(mode: 'min' | 'max', a: number, b: number | null): boolea
 /** The trials that take a place among maxConcurrentTrials: created or training (paused ones wait). */
 export function isActive(t: Trial): boolean {
   return t.state === 'pending' || t.state === 'running';
+}
+
+/** The space in the order the user wrote its paths (stored as an array: see create-experiment.ts). */
+export function spaceOf(row: Experiment): Space {
+  return Object.fromEntries((row.space as { path: string; distribution: Space[string] }[]).map((e) => [e.path, e.distribution]));
 }

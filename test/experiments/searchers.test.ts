@@ -48,7 +48,7 @@ describe('distributions', () => {
     expect(logs.filter((v) => v < 1e-3).length / logs.length).toBeGreaterThan(0.2);
     const logInts = Array.from({ length: 500 }, () => sample({ type: 'logInt', low: 1, high: 100 }, random) as number);
     expect(logInts.every((v) => Number.isInteger(v) && v >= 1 && v <= 100)).toBe(true);
-    expect(gridValues({ type: 'logUniform', low: 1e-3, high: 1e-1 }, 3).map((v) => Number(v.toPrecision(6)))).toEqual([0.001, 0.01, 0.1]);
+    expect(gridValues({ type: 'logUniform', low: 1e-3, high: 1e-1 }, 3).map((v) => Number((v as number).toPrecision(6)))).toEqual([0.001, 0.01, 0.1]);
   });
 });
 
