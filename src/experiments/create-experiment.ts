@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import { AppError } from '../errors/app-error.ts';
 import { findTeamQuota } from '../quotas/quotas.repository.ts';
 import { validateSubmission, type SubmitDeps } from '../runs/submit-run.ts';
+import { reportedMetrics } from '../spec/dataset-checks.ts';
+import type { RunSpec } from '../spec/run-spec.schema.ts';
 import { extremeValues, type TrialValues } from './distribution.ts';
 import type { CreateExperimentBody } from './experiment.schema.ts';
 import { createExperiment } from './experiments.repository.ts';
@@ -24,6 +26,7 @@ export async function submitExperiment(deps: SubmitDeps, teamId: string, body: C
   const seed = body.seed ?? randomInt(2 ** 31 - 1);
   for (const [i, values] of probeValues(body, seed).entries()) {
     const spec = trialSpec(body.base, values, body.searcher, seed, i);
+    assertMetricReported(spec, body.metric.name);
     await validateSubmission(deps, teamId, spec).catch((err: unknown) => {
       if (!(err instanceof AppError) || err.statusCode !== 400 || err.code === 'INVALID_SPACE') throw err;
       throw new AppError('INVALID_SPACE', `the space gives an invalid run spec at ${JSON.stringify(values)}: ${err.message}`, { values, cause: { code: err.code, details: err.details } });
@@ -43,6 +46,15 @@ export async function submitExperiment(deps: SubmitDeps, teamId: string, body: C
     maxConcurrentTrials: body.maxConcurrentTrials,
     seed,
   });
+}
+
+/** The searched metric must be one every epoch reports, or no trial could ever be ranked. */
+function assertMetricReported(spec: RunSpec, metric: string) {
+  const available = reportedMetrics(spec);
+  if (!available.includes(metric)) {
+    const hint = metric.startsWith('val_') ? ' (val_ metrics need fit.validationSplit or fit.validationDatasetId)' : '';
+    throw new AppError('VALIDATION_FAILED', `metric.name "${metric}" is not reported by the trials${hint}; they report ${available.join(', ')}`, { path: ['metric', 'name'], available });
+  }
 }
 
 /** Trials are runs under the team's queued-runs limit: more at once than it allows could never all queue. */

@@ -46,6 +46,7 @@ describe('experiments API (no worker)', () => {
     ['an inverted range', { space: { 'fit.batchSize': { type: 'int', low: 8, high: 2 } } }],
     ['an empty choice', { space: { 'fit.batchSize': { type: 'choice', values: [] } } }],
     ['asha with minEpochs over maxEpochs', { searcher: { type: 'asha', minEpochs: 5, maxEpochs: 2 } }],
+    ['a metric the trials do not report', { metric: { name: 'val_acc', mode: 'max' } }],
   ])('refuses %s with 400 VALIDATION_FAILED, creating nothing', async (_what, overrides) => {
     const before = await counts(alice.id);
     const res = await request(t.app.server).post('/v1/experiments').set(alice.auth).send(experimentBody(datasetId, overrides));
