@@ -28,15 +28,21 @@ export async function driveExperiment(deps: DriverDeps, row: Experiment): Promis
   await recordBest(deps, exp, trials);
   const exhausted = next >= row.maxTrials || !hasMoreValues(exp, next);
   if (exhausted && !trials.some(isActive) && !trials.some((t) => promotableNow(exp, t, trials))) {
+    if (await promoteToFinish(deps, exp, trials)) return;
     await updateExperimentWhereStatus(deps.db, row.id, ['running'], { status: 'completed', finishedAt: new Date() });
   }
 }
 
 async function syncTrials(deps: DriverDeps, exp: ExperimentView, trials: Trial[]): Promise<Trial[]> {
-  const watched = trials.filter((t) => t.state === 'running');
+  const watched = trials.filter((t) => t.state === 'running' || t.state === 'paused');
   const runs = new Map((await findTrialRuns(deps.db, watched.map((t) => t.runId))).map((r) => [r.id, r]));
   const out = [...trials];
-  for (const t of watched) out[out.indexOf(t)] = await syncTrial(deps, exp, t, runs.get(t.runId), out);
+  for (const t of watched) {
+    const run = runs.get(t.runId);
+    // A waiting trial changes only if its run ended meanwhile (its pause came after its last epoch, or a user stopped it).
+    if (t.state === 'paused' && run && !['completed', 'failed', 'canceled'].includes(run.status)) continue;
+    out[out.indexOf(t)] = await syncTrial(deps, exp, t, run, out);
+  }
   return out;
 }
 
@@ -46,13 +52,35 @@ async function promotePaused(deps: DriverDeps, exp: ExperimentView, trials: Tria
   const runs = new Map((await findTrialRuns(deps.db, trials.filter((t) => t.state === 'paused').map((t) => t.runId))).map((r) => [r.id, r]));
   for (const t of trials) {
     if (promoted >= free || !promotableNow(exp, t, trials) || runs.get(t.runId)?.status !== 'paused') continue;
-    const resumed = await resumeRun(deps, exp.row.teamId, t.runId).then(
-      () => true,
-      (err: unknown) => (err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'QUOTA_EXCEEDED') ? false : Promise.reject(err)),
-    );
-    if (resumed) await updateTrial(deps.db, t.id, { state: 'running', rung: t.rung + 1 }), promoted++;
+    if (await resumeTrial(deps, exp, t)) promoted++;
   }
   return promoted;
+}
+
+/**
+ * ASHA with a finite budget: once no new trial can come and every trial waits at a rung, no
+ * result will ever make another one promotable. So that the search still ends with one fully
+ * trained model, the best trial of the highest rung is resumed to the end. True if one was.
+ */
+async function promoteToFinish(deps: DriverDeps, exp: ExperimentView, trials: Trial[]): Promise<boolean> {
+  if (exp.searcher.type !== 'asha' || trials.some((t) => t.state === 'completed')) return false;
+  const waiting = trials.filter((t) => t.state === 'paused' && t.rungMetrics.length > t.rung);
+  const top = Math.max(-1, ...waiting.map((t) => t.rung));
+  const best = waiting.filter((t) => t.rung === top).sort((a, b) => (better(exp.mode, a.rungMetrics[top]!, b.rungMetrics[top]!) ? -1 : 1))[0];
+  if (!best) return false;
+  const [run] = await findTrialRuns(deps.db, [best.runId]);
+  // Still stopping at its rung: wait for the pause to land, then resume it.
+  if (run?.status === 'running' || run?.status === 'queued') return true;
+  return run?.status === 'paused' ? resumeTrial(deps, exp, best) : false;
+}
+
+async function resumeTrial(deps: DriverDeps, exp: ExperimentView, t: Trial): Promise<boolean> {
+  const resumed = await resumeRun(deps, exp.row.teamId, t.runId).then(
+    () => true,
+    (err: unknown) => (err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'QUOTA_EXCEEDED') ? false : Promise.reject(err)),
+  );
+  if (resumed) await updateTrial(deps.db, t.id, { state: 'running', rung: t.rung + 1 });
+  return resumed;
 }
 
 function promotableNow(exp: ExperimentView, t: Trial, trials: Trial[]): boolean {
