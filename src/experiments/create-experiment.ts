@@ -4,7 +4,7 @@ import { findTeamQuota } from '../quotas/quotas.repository.ts';
 import { validateSubmission, type SubmitDeps } from '../runs/submit-run.ts';
 import { reportedMetrics } from '../spec/dataset-checks.ts';
 import type { RunSpec } from '../spec/run-spec.schema.ts';
-import { extremeValues, type TrialValues } from './distribution.ts';
+import { extremeValues, gridValues, type TrialValues } from './distribution.ts';
 import type { CreateExperimentBody } from './experiment.schema.ts';
 import { createExperiment } from './experiments.repository.ts';
 import { searcherCapacity, trialValuesAt } from './searcher.ts';
@@ -22,6 +22,7 @@ const MAX_PROBES = 24;
  */
 export async function submitExperiment(deps: SubmitDeps, teamId: string, body: CreateExperimentBody) {
   for (const path of Object.keys(body.space)) parseSpacePath(path);
+  if (body.searcher.type === 'grid') for (const [path, d] of Object.entries(body.space)) withPath(path, () => gridValues(d, (body.searcher as { points: number }).points));
   await assertWithinQuota(deps, teamId, body.maxConcurrentTrials);
   const seed = body.seed ?? randomInt(2 ** 31 - 1);
   for (const [i, values] of probeValues(body, seed).entries()) {
@@ -46,6 +47,15 @@ export async function submitExperiment(deps: SubmitDeps, teamId: string, body: C
     maxConcurrentTrials: body.maxConcurrentTrials,
     seed,
   });
+}
+
+function withPath<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INVALID_SPACE') throw new AppError('INVALID_SPACE', `space path ${path}: ${err.message}`, { path });
+    throw err;
+  }
 }
 
 /** The searched metric must be one every epoch reports, or no trial could ever be ranked. */

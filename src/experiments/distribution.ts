@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { AppError } from '../errors/app-error.ts';
+
+/** Most values one path may take in a grid: a grid past that could never be searched anyway. */
+const MAX_GRID_AXIS = 1000;
 
 /** A distribution of one searched value. Ranges are checked (non-empty, low < high) by the schema. */
 export const distributionSchema = z.discriminatedUnion('type', [
@@ -42,9 +46,9 @@ export function gridValues(d: Distribution, points = 3): (number | string | bool
     case 'choice':
       return d.values;
     case 'int': {
-      const out: number[] = [];
-      for (let v = d.low; v <= d.high; v += d.step) out.push(v);
-      return out;
+      const count = Math.floor((d.high - d.low) / d.step) + 1;
+      if (count > MAX_GRID_AXIS) throw new AppError('INVALID_SPACE', `an int range of ${count} values is too many for a grid (at most ${MAX_GRID_AXIS}); use random or a larger step`, {});
+      return Array.from({ length: count }, (_, i) => d.low + i * d.step);
     }
     case 'uniform':
       return spread(points).map((t) => d.low + t * (d.high - d.low));

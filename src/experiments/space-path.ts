@@ -18,7 +18,9 @@ export function parseSpacePath(path: string): PathSegment[] {
     else if (m[3] !== undefined && !expectKey) expectKey = true;
     else break;
   }
-  if (re.lastIndex !== path.length || expectKey || segments.length === 0) {
+  // Keys that reach an object's prototype would let a path write into every object of the process.
+  const unsafe = segments.some((s) => s === '__proto__' || s === 'constructor' || s === 'prototype');
+  if (re.lastIndex !== path.length || expectKey || segments.length === 0 || unsafe) {
     throw new AppError('INVALID_SPACE', `space path ${JSON.stringify(path)} is not of the form a.b[2].c`, { path });
   }
   return segments;
@@ -35,7 +37,7 @@ export function setAtPath<T>(spec: T, path: string, segments: PathSegment[], val
   for (const [i, segment] of segments.entries()) {
     const isLast = i === segments.length - 1;
     const fits = typeof segment === 'number' ? Array.isArray(node) && segment < node.length : isPlainObject(node);
-    if (!fits || (!isLast && !(segment in node))) {
+    if (!fits || (!isLast && !Object.hasOwn(node, segment))) {
       throw new AppError('INVALID_SPACE', `space path ${path} does not exist in the base spec (at ${JSON.stringify(segment)})`, { path });
     }
     if (isLast) node[segment] = value;

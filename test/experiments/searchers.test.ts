@@ -91,3 +91,14 @@ describe('ASHA', () => {
     expect(isPromotable(asha, three[1]!, 0, three, 'max')).toBe(true);
   });
 });
+
+describe('hostile spaces', () => {
+  it('refuses prototype keys in a path, and never writes through them', () => {
+    for (const bad of ['__proto__.polluted', 'fit.constructor.prototype.x', 'model.prototype']) expect(() => parseSpacePath(bad)).toThrow(expect.objectContaining({ code: 'INVALID_SPACE' }));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses a grid axis too long to search instead of enumerating it', () => {
+    expect(() => gridValues({ type: 'int', low: -1e15, high: 1e15, step: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_SPACE' }));
+  });
+});
