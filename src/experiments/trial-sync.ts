@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-error.ts';
 import type { Trial } from '../generated/prisma/client.ts';
 import { pauseRun } from '../runs/runs.service.ts';
-import { isPromotable, rungEpochs, topRung } from './asha.searcher.ts';
+import { isPromotable, rungEpochs, topRung, type AshaConfig } from './asha.searcher.ts';
 import type { DriverDeps } from './driver-deps.ts';
 import { lastMetric, metricAtEpoch, updateTrial } from './experiments.repository.ts';
 import type { ExperimentView } from './experiment-view.ts';
@@ -24,7 +24,22 @@ export async function syncTrial(deps: DriverDeps, exp: ExperimentView, trial: Tr
   if (exp.searcher.type === 'asha' && run.status !== 'completed') return syncAshaTrial(deps, exp, trial, run, all);
   if (run.status !== 'completed') return trial;
   const metric = await lastMetric(deps.db, run.id, exp.row.metricName);
-  return updateTrial(deps.db, trial.id, { state: 'completed', metric, ...(exp.searcher.type === 'asha' && { rungMetrics: metric === null ? trial.rungMetrics : [...trial.rungMetrics.slice(0, trial.rung), metric] }) });
+  const rungs = exp.searcher.type === 'asha' ? await reachedRungs(deps, exp, exp.searcher, run) : null;
+  return updateTrial(deps.db, trial.id, { state: 'completed', metric, ...(rungs && { rungMetrics: rungs, rung: Math.max(0, rungs.length - 1) }) });
+}
+
+/**
+ * A run that finished before the driver saw it at its rung (epochs faster than a pass) still
+ * reports at every rung it passed: each rung's metric is read at that rung's epoch.
+ */
+async function reachedRungs(deps: DriverDeps, exp: ExperimentView, asha: AshaConfig, run: TrialRun): Promise<number[]> {
+  const out: number[] = [];
+  for (let r = 0; r <= topRung(asha) && rungEpochs(asha, r) <= run.currentEpoch; r++) {
+    const m = await metricAtEpoch(deps.db, run.id, rungEpochs(asha, r), exp.row.metricName);
+    if (m === null) break;
+    out.push(m);
+  }
+  return out;
 }
 
 async function syncAshaTrial(deps: DriverDeps, exp: ExperimentView, trial: Trial, run: TrialRun, all: Trial[]): Promise<Trial> {

@@ -61,10 +61,12 @@ describe('experiments with real training', () => {
   }, 300_000);
 
   it('ASHA pauses trials at a rung and later promotes one, whose epochs continue from its checkpoint', async () => {
+    // Epochs long enough (a few hundred batches) that the driver sees each trial at its rung before its next epoch ends.
+    const slowData = await uploadRegression(stack.app.server, team.auth, 1000);
     const exp = await createExperiment(
       stack.app.server,
       team.auth,
-      experimentBody(datasetId, {
+      experimentBody(slowData, {
         space: { 'compile.optimizer.learningRate': { type: 'logUniform', low: 0.0003, high: 0.03 } },
         searcher: { type: 'asha', minEpochs: 1, maxEpochs: 6, reductionFactor: 3 },
         maxTrials: 4,
@@ -73,16 +75,17 @@ describe('experiments with real training', () => {
     );
     const done = await finished(exp.id, 240_000);
     const trials = await stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
-    expect(trials).toHaveLength(4);
+    const story = JSON.stringify(await Promise.all(trials.map(async (t) => [t.state, t.rung, t.rungMetrics, await statuses(t.runId)])));
+    expect(trials, story).toHaveLength(4);
     expect(trials.every((t) => t.rungMetrics.length >= 1)).toBe(true);
     // Some trial stopped at rung 0 and waits there, paused with its checkpoint.
     const waiting = trials.filter((t) => t.state === 'paused');
-    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.length, story).toBeGreaterThan(0);
     for (const t of waiting) expect((await stack.app.db.run.findUniqueOrThrow({ where: { id: t.runId } })).status).toBe('paused');
     // A trial that was paused and then promoted: paused, queued again, and trained on to maxEpochs without starting over.
     const promoted = [];
     for (const t of trials) if ((await statuses(t.runId)).join(',').includes('paused,queued')) promoted.push(t);
-    expect(promoted.length).toBeGreaterThan(0);
+    expect(promoted.length, story).toBeGreaterThan(0);
     for (const t of promoted) {
       expect(t.rung).toBeGreaterThan(0);
       const epochs = await stack.app.db.epochMetric.findMany({ where: { runId: t.runId }, orderBy: { epoch: 'asc' } });
