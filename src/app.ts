@@ -25,6 +25,8 @@ import workerRoutes from './routes/workers/index.ts';
 import datasetRoutes from './routes/datasets/index.ts';
 import runRoutes from './routes/runs/index.ts';
 import modelRoutes from './routes/models/index.ts';
+import experimentRoutes from './routes/experiments/index.ts';
+import experimentDriver from './plugins/app/experiment-driver.ts';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -64,6 +66,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
   await app.register(queuesPlugin, { redisPrefix: config.redisPrefix });
   await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams, backend: config.compute.backend });
   await app.register(quotasPlugin, { retryAfterS: config.limits.quotaRetryAfterS });
+  await app.register(experimentDriver, { redisPrefix: config.redisPrefix, intervalS: config.experiments.driverIntervalS });
 
   await app.register(healthRoutes);
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
@@ -78,6 +81,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
       await v1.register(workerRoutes, { redisPrefix: config.redisPrefix });
       await v1.register(datasetRoutes, { prefix: '/datasets', zipLimits: config.datasets.zip });
       await v1.register(runRoutes, { prefix: '/runs', redisPrefix: config.redisPrefix });
+      await v1.register(experimentRoutes, { prefix: '/experiments', redisPrefix: config.redisPrefix });
       await v1.register(modelRoutes, { prefix: '/models', maxBytes: config.baseModels.maxBytes });
     },
     { prefix: '/v1' },

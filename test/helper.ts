@@ -22,6 +22,8 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     COMPUTE_BACKEND: 'cpu',
     // Test files share one database: a reconciler would queue other files' runs into this file's queue.
     RECONCILE_INTERVAL_S: '0',
+    // Likewise an experiment driver would drive other files' experiments; tests drive their own.
+    EXPERIMENT_DRIVER_INTERVAL_S: '0',
     ...overrides,
   });
 }

@@ -54,6 +54,8 @@ const envSchema = z.object({
    * about this much of a long epoch; 0 turns mid-epoch checkpoints off. Fractions allowed.
    */
   CHECKPOINT_INTERVAL_S: z.coerce.number().min(0).default(300),
+  /** How often the API drives its experiments (creates, pauses, promotes trials from what PostgreSQL records); 0: off. Fractions allowed. */
+  EXPERIMENT_DRIVER_INTERVAL_S: z.coerce.number().min(0).default(2),
   /** Seconds between reconciliations of PostgreSQL's queued/running runs with the queue (also run at worker start); 0 turns it off. */
   RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(30),
   /** Seconds between WebSocket pings; a subscriber that has not answered the previous one is dropped. Below proxies' idle timeouts. */
@@ -102,6 +104,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       },
     },
     baseModels: { maxBytes: env.BASE_MODEL_MAX_BYTES },
+    experiments: { driverIntervalS: env.EXPERIMENT_DRIVER_INTERVAL_S },
     storageDir: env.STORAGE_DIR,
     worker: {
       backend: env.TRAIN_BACKEND,

@@ -17,6 +17,10 @@ export const errorStatus = {
   INVALID_IMAGE: 400,
   /** A file name in an upload (a model's weights manifest) is not a plain name inside its folder. */
   PATH_TRAVERSAL: 400,
+  /** An experiment's search space can produce an invalid run spec (details name the path). */
+  INVALID_SPACE: 400,
+  /** An experiment asks for more concurrent trials than the team's queued-runs quota allows. */
+  TRIALS_OVER_QUOTA: 400,
   DATASET_NOT_READY: 409,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

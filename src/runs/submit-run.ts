@@ -26,19 +26,13 @@ interface SubmitInputs {
  * model are checked, its model is built once in the compute child, then the run row and its
  * `queued` event commit together under the team's queued-runs quota. Returns the row.
  */
-export async function createQueuedRun(deps: SubmitDeps, teamId: string, submitted: RunSpec) {
-  // Every run gets a seed, the user's or a random one, stored with its spec: its initial
-  // weights and shuffles then repeat exactly, and a resumed run sees its data in the order
-  // it would have seen without the interruption.
-  const spec: RunSpec = { ...submitted, fit: { ...submitted.fit, seed: submitted.fit.seed ?? randomInt(2 ** 31 - 1) } };
-  const inputs = await resolveSubmitInputs(deps, teamId, spec);
-  const summary = inputs.base
-    ? await deps.compute.validateTransferRunSpec(spec, datasetInfoOf(inputs.dataset), inputs.base.dir)
-    : await deps.compute.validateRunSpec(spec, datasetInfoOf(inputs.dataset));
+export async function createQueuedRun(deps: SubmitDeps, teamId: string, submitted: RunSpec, tag: { id?: string; experimentId?: string } = {}) {
+  const { spec, inputs, summary } = await validateSubmission(deps, teamId, submitted);
   return inTransaction(deps.db, async (tx) => {
     // Locks the team row: concurrent submits of one team cannot both slip under maxQueuedRuns.
     await deps.quotas.assertCanQueueRun(tx, teamId);
     return insertQueuedRun(deps, tx, {
+      ...tag,
       teamId,
       datasetId: inputs.dataset.id,
       validationDatasetId: inputs.validationDataset?.id ?? null,
@@ -50,6 +44,22 @@ export async function createQueuedRun(deps: SubmitDeps, teamId: string, submitte
       modelSummary: summary as object,
     });
   });
+}
+
+/**
+ * The checks of a submit without writing anything: datasets and base model are the team's and
+ * fit, and the model builds in the compute child. Experiments run it on sampled specs.
+ */
+export async function validateSubmission(deps: SubmitDeps, teamId: string, submitted: RunSpec) {
+  // Every run gets a seed, the user's or a random one, stored with its spec: its initial
+  // weights and shuffles then repeat exactly, and a resumed run sees its data in the order
+  // it would have seen without the interruption.
+  const spec: RunSpec = { ...submitted, fit: { ...submitted.fit, seed: submitted.fit.seed ?? randomInt(2 ** 31 - 1) } };
+  const inputs = await resolveSubmitInputs(deps, teamId, spec);
+  const summary = inputs.base
+    ? await deps.compute.validateTransferRunSpec(spec, datasetInfoOf(inputs.dataset), inputs.base.dir)
+    : await deps.compute.validateRunSpec(spec, datasetInfoOf(inputs.dataset));
+  return { spec, inputs, summary };
 }
 
 async function resolveSubmitInputs(deps: SubmitDeps, teamId: string, spec: RunSpec): Promise<SubmitInputs> {

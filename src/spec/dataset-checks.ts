@@ -44,14 +44,20 @@ export function checkClassWeight(spec: RunSpec, training: Dataset): void {
   }
 }
 
+/** What each epoch of the run reports: `loss`, its compiled metrics, and their `val_` twins with validation data. */
+export function reportedMetrics(spec: RunSpec): string[] {
+  const hasValidation = spec.fit.validationSplit > 0 || Boolean(spec.fit.validationDatasetId);
+  const names = ['loss', ...new Set((spec.compile.metrics ?? []).map(historyKeyOf))];
+  return [...names, ...(hasValidation ? names.map((n) => `val_${n}`) : [])];
+}
+
 /**
  * Every callback's `monitor` must be a value the epochs will report: `loss` or a compiled
  * metric (tfjs's names), prefixed `val_` only when the run has validation data.
  */
 export function checkMonitors(spec: RunSpec): void {
   const hasValidation = spec.fit.validationSplit > 0 || Boolean(spec.fit.validationDatasetId);
-  const names = ['loss', ...new Set((spec.compile.metrics ?? []).map(historyKeyOf))];
-  const available = [...names, ...(hasValidation ? names.map((n) => `val_${n}`) : [])];
+  const available = reportedMetrics(spec);
   for (const name of ['earlyStopping', 'modelCheckpoint', 'reduceLROnPlateau'] as const) {
     const monitor = spec.callbacks?.[name]?.monitor;
     if (monitor === undefined || available.includes(monitorKey(monitor))) continue;

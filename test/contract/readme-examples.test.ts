@@ -65,7 +65,8 @@ describe('the README examples', () => {
   const js = blocks.filter((b) => b.lang === 'js');
 
   beforeAll(async () => {
-    stack = await startStack();
+    // The README's experiment runs to completion: the API's driver must run (tests turn it off by default).
+    stack = await startStack({ EXPERIMENT_DRIVER_INTERVAL_S: '0.5' });
     dir = await mkdtemp(path.join(os.tmpdir(), 'trainyard-readme-'));
     await writeExampleFiles(dir);
     env = { ...process.env, DATABASE_URL: stack.config.databaseUrl, REDIS_URL: stack.config.redisUrl, LOG_LEVEL: 'silent' };
@@ -75,8 +76,8 @@ describe('the README examples', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('finds the examples: the key, four curl blocks, the WebSocket and the model loading', () => {
-    expect(shell.map((b) => b.line)).toHaveLength(5);
+  it('finds the examples: the key, five curl blocks, the WebSocket and the model loading', () => {
+    expect(shell.map((b) => b.line)).toHaveLength(6);
     expect(js.some((b) => b.code.includes('new WebSocket'))).toBe(true);
     expect(js.some((b) => b.code.includes('loadLayersModel'))).toBe(true);
   });

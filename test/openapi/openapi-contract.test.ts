@@ -167,7 +167,7 @@ function tagOf(member: Json, deref: (s: unknown) => Json): string | undefined {
 }
 
 /** Routes that stream a stored file as it is (tfjs's model.json): the file, not a schema of ours, decides its shape. */
-const STREAMED_FILES = new Set(['GET /v1/runs/:id/model/model.json']);
+const STREAMED_FILES = new Set(['GET /v1/runs/:id/model/model.json', 'GET /v1/experiments/:id/best/model/model.json']);
 
 /** zod writes a nullable value as `anyOf: [X, { type: 'null' }]`, the document as X with `nullable: true`: the same thing. */
 function collapseNullable(node: unknown): unknown {

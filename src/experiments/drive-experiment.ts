@@ -1,0 +1,102 @@
+import type { Experiment, Trial } from '../generated/prisma/client.ts';
+import { AppError } from '../errors/app-error.ts';
+import { resumeRun } from '../runs/runs.service.ts';
+import { isPromotable } from './asha.searcher.ts';
+import type { DriverDeps } from './driver-deps.ts';
+import { findTrialRuns, listTrials, updateExperiment, updateExperimentWhereStatus, updateTrial } from './experiments.repository.ts';
+import { better, isActive, viewOf, type ExperimentView } from './experiment-view.ts';
+import { ensureTrialRun, launchTrial } from './trial-launch.ts';
+import { syncTrial } from './trial-sync.ts';
+import { trialValuesAt } from './searcher.ts';
+
+/**
+ * One pass over one running experiment, reading everything from PostgreSQL: trials catch up
+ * with their runs, pending trials get their runs, ASHA promotes paused trials that became
+ * promotable, new trials fill the free places up to maxConcurrentTrials, the best trial is
+ * (finished) trial is recorded, and an experiment with nothing left to do completes.
+ */
+export async function driveExperiment(deps: DriverDeps, row: Experiment): Promise<void> {
+  const exp = viewOf(row);
+  let trials = await syncTrials(deps, exp, await listTrials(deps.db, row.id));
+  for (const t of trials.filter((t) => t.state === 'pending')) await ensureTrialRun(deps, exp, t);
+  trials = await listTrials(deps.db, row.id);
+  let free = row.maxConcurrentTrials - trials.filter(isActive).length;
+  free -= await promotePaused(deps, exp, trials, free);
+  let next = trials.length;
+  while (free > 0 && next < row.maxTrials && (await launchTrial(deps, exp, next))) next++, free--;
+  trials = await listTrials(deps.db, row.id);
+  await recordBest(deps, exp, trials);
+  const exhausted = next >= row.maxTrials || !hasMoreValues(exp, next);
+  if (exhausted && !trials.some(isActive) && !trials.some((t) => promotableNow(exp, t, trials))) {
+    if (await promoteToFinish(deps, exp, trials)) return;
+    await updateExperimentWhereStatus(deps.db, row.id, ['running'], { status: 'completed', finishedAt: new Date() });
+  }
+}
+
+async function syncTrials(deps: DriverDeps, exp: ExperimentView, trials: Trial[]): Promise<Trial[]> {
+  const watched = trials.filter((t) => t.state === 'running' || t.state === 'paused');
+  const runs = new Map((await findTrialRuns(deps.db, watched.map((t) => t.runId))).map((r) => [r.id, r]));
+  const out = [...trials];
+  for (const t of watched) {
+    const run = runs.get(t.runId);
+    // A waiting trial changes only if its run ended meanwhile (its pause came after its last epoch, or a user stopped it).
+    if (t.state === 'paused' && run && !['completed', 'failed', 'canceled'].includes(run.status)) continue;
+    out[out.indexOf(t)] = await syncTrial(deps, exp, t, run, out);
+  }
+  return out;
+}
+
+/** ASHA: resumes paused trials now in the top 1/η of their rung, at most `free` of them; returns how many. */
+async function promotePaused(deps: DriverDeps, exp: ExperimentView, trials: Trial[], free: number): Promise<number> {
+  let promoted = 0;
+  const runs = new Map((await findTrialRuns(deps.db, trials.filter((t) => t.state === 'paused').map((t) => t.runId))).map((r) => [r.id, r]));
+  for (const t of trials) {
+    if (promoted >= free || !promotableNow(exp, t, trials) || runs.get(t.runId)?.status !== 'paused') continue;
+    if (await resumeTrial(deps, exp, t)) promoted++;
+  }
+  return promoted;
+}
+
+/**
+ * ASHA with a finite budget: once no new trial can come and every trial waits at a rung, no
+ * result will ever make another one promotable. So that the search still ends with one fully
+ * trained model, the best trial of the highest rung is resumed to the end. True if one was.
+ */
+async function promoteToFinish(deps: DriverDeps, exp: ExperimentView, trials: Trial[]): Promise<boolean> {
+  if (exp.searcher.type !== 'asha' || trials.some((t) => t.state === 'completed')) return false;
+  const waiting = trials.filter((t) => t.state === 'paused' && t.rungMetrics.length > t.rung);
+  const top = Math.max(-1, ...waiting.map((t) => t.rung));
+  const best = waiting.filter((t) => t.rung === top).sort((a, b) => (better(exp.mode, a.rungMetrics[top]!, b.rungMetrics[top]!) ? -1 : 1))[0];
+  if (!best) return false;
+  const [run] = await findTrialRuns(deps.db, [best.runId]);
+  // Still stopping at its rung: wait for the pause to land, then resume it.
+  if (run?.status === 'running' || run?.status === 'queued') return true;
+  return run?.status === 'paused' ? resumeTrial(deps, exp, best) : false;
+}
+
+async function resumeTrial(deps: DriverDeps, exp: ExperimentView, t: Trial): Promise<boolean> {
+  const resumed = await resumeRun(deps, exp.row.teamId, t.runId).then(
+    () => true,
+    (err: unknown) => (err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'QUOTA_EXCEEDED') ? false : Promise.reject(err)),
+  );
+  if (resumed) await updateTrial(deps.db, t.id, { state: 'running', rung: t.rung + 1 });
+  return resumed;
+}
+
+function promotableNow(exp: ExperimentView, t: Trial, trials: Trial[]): boolean {
+  if (exp.searcher.type !== 'asha' || t.state !== 'paused' || t.rungMetrics.length <= t.rung) return false;
+  return isPromotable(exp.searcher, t, t.rung, trials, exp.mode);
+}
+
+async function recordBest(deps: DriverDeps, exp: ExperimentView, trials: Trial[]) {
+  let best: Trial | null = null;
+  // Only a finished trial has a trained model to serve; an ASHA trial paused early does not.
+  for (const t of trials) if (t.state === 'completed' && t.metric !== null && better(exp.mode, t.metric, best?.metric ?? null)) best = t;
+  if (best && (best.id !== exp.row.bestTrialId || best.metric !== exp.row.bestMetric)) {
+    await updateExperiment(deps.db, exp.row.id, { bestTrialId: best.id, bestMetric: best.metric });
+  }
+}
+
+function hasMoreValues(exp: ExperimentView, index: number): boolean {
+  return trialValuesAt(exp.space, exp.searcher, exp.row.seed, index) !== null;
+}

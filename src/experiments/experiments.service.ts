@@ -1,0 +1,88 @@
+import { isUuid } from '../db/is-uuid.ts';
+import type { DbTx } from '../db/prisma-client.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { AppError, notFound } from '../errors/app-error.ts';
+import type { Experiment } from '../generated/prisma/client.ts';
+import { cancelRun, resumeRun } from '../runs/runs.service.ts';
+import { UNFINISHED_STATUSES } from '../runs/run-state-machine.ts';
+import type { DriverDeps } from './driver-deps.ts';
+import { cancelOpenTrials, deleteExperiment as deleteRow, findTeamExperiment, listUnfinishedTrialRuns, findTrialRuns, listTrials, updateExperiment, updateExperimentWhereStatus } from './experiments.repository.ts';
+import { pauseTrialRun } from './trial-sync.ts';
+
+export async function teamExperimentOr404(deps: { db: DbTx }, teamId: string, id: string): Promise<Experiment> {
+  const exp = isUuid(id) ? await findTeamExperiment(deps.db, teamId, id) : null;
+  if (!exp) throw notFound('experiment');
+  return exp;
+}
+
+/** Stops the experiment for good: its unfinished trials' runs are canceled (their checkpoints kept). */
+export async function cancelExperiment(deps: DriverDeps, teamId: string, id: string) {
+  const exp = await teamExperimentOr404(deps, teamId, id);
+  if (!(await updateExperimentWhereStatus(deps.db, id, ['running', 'paused'], { status: 'canceled', finishedAt: new Date() }))) {
+    throw new AppError('CONFLICT', `experiment is already ${exp.status}`, { status: exp.status });
+  }
+  for (const run of await unfinishedRuns(deps, id)) await cancelRun(deps, teamId, run.id).catch(ignoreConflict);
+  await cancelOpenTrials(deps.db, id);
+  return teamExperimentOr404(deps, teamId, id);
+}
+
+/** Pauses every training trial at its checkpoint and stops creating new ones; resume continues them. */
+export async function pauseExperiment(deps: DriverDeps, teamId: string, id: string) {
+  const exp = await teamExperimentOr404(deps, teamId, id);
+  if (!(await updateExperimentWhereStatus(deps.db, id, ['running'], { status: 'paused' }))) {
+    throw new AppError('CONFLICT', `only a running experiment can be paused; this one is ${exp.status}`, { status: exp.status });
+  }
+  const training = (await listTrials(deps.db, id)).filter((t) => t.state === 'running').map((t) => t.runId);
+  for (const run of await findTrialRuns(deps.db, training)) await pauseTrialRun(deps, teamId, run);
+  return teamExperimentOr404(deps, teamId, id);
+}
+
+/** Resumes the runs of the trials the pause stopped (ASHA trials waiting at a rung stay paused). */
+export async function resumeExperiment(deps: DriverDeps, teamId: string, id: string) {
+  const exp = await teamExperimentOr404(deps, teamId, id);
+  if (!(await updateExperimentWhereStatus(deps.db, id, ['paused'], { status: 'running' }))) {
+    throw new AppError('CONFLICT', `only a paused experiment can be resumed; this one is ${exp.status}`, { status: exp.status });
+  }
+  const training = (await listTrials(deps.db, id)).filter((t) => t.state === 'running').map((t) => t.runId);
+  for (const run of await findTrialRuns(deps.db, training)) if (run.status === 'paused') await resumeRun(deps, teamId, run.id).catch(ignoreConflict);
+  return teamExperimentOr404(deps, teamId, id);
+}
+
+/**
+ * More trials, or (ASHA) a higher maxEpochs: a completed experiment runs again from where it
+ * stopped, its finished trials kept and counted. A canceled one cannot be extended.
+ */
+export async function extendExperiment(deps: DriverDeps, teamId: string, id: string, body: { maxTrials?: number; maxEpochs?: number }) {
+  const exp = await teamExperimentOr404(deps, teamId, id);
+  if (exp.status === 'canceled') throw new AppError('CONFLICT', 'a canceled experiment cannot be extended', { status: exp.status });
+  const searcher = exp.searcher as { type: string; maxEpochs?: number };
+  if (body.maxEpochs !== undefined && searcher.type !== 'asha') throw new AppError('VALIDATION_FAILED', 'maxEpochs extends only an asha searcher', { path: 'maxEpochs' });
+  if (body.maxTrials !== undefined && body.maxTrials < exp.maxTrials) throw new AppError('VALIDATION_FAILED', `maxTrials cannot shrink below ${exp.maxTrials}`, { path: 'maxTrials' });
+  if (body.maxEpochs !== undefined && body.maxEpochs < (searcher.maxEpochs ?? 0)) throw new AppError('VALIDATION_FAILED', `maxEpochs cannot shrink below ${searcher.maxEpochs}`, { path: 'maxEpochs' });
+  await updateExperiment(deps.db, id, {
+    ...(body.maxTrials !== undefined && { maxTrials: body.maxTrials }),
+    ...(body.maxEpochs !== undefined && { searcher: { ...searcher, maxEpochs: body.maxEpochs } }),
+    ...(exp.status === 'completed' && { status: 'running', finishedAt: null }),
+  });
+  return teamExperimentOr404(deps, teamId, id);
+}
+
+/** Deletes the experiment; its trials' runs stay, untagged. 409 while any of them is unfinished. */
+export async function deleteExperiment(deps: DriverDeps, teamId: string, id: string): Promise<void> {
+  await inTransaction(deps.db, async (tx) => {
+    const exp = await teamExperimentOr404({ db: tx }, teamId, id);
+    const active = (await listUnfinishedTrialRuns(tx, id, UNFINISHED_STATUSES)).length;
+    if (active > 0 || exp.status === 'running') {
+      throw new AppError('CONFLICT', `experiment has ${active} unfinished trial run(s)${exp.status === 'running' ? ' and is running' : ''}; cancel it first`, { status: exp.status, unfinishedRuns: active });
+    }
+    await deleteRow(tx, id);
+  });
+}
+
+function unfinishedRuns(deps: DriverDeps, experimentId: string) {
+  return listUnfinishedTrialRuns(deps.db, experimentId, UNFINISHED_STATUSES);
+}
+
+function ignoreConflict(err: unknown) {
+  if (!(err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'QUOTA_EXCEEDED'))) throw err;
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { buildTestApp, createTeam, type TestApp } from '../helper.ts';
+import { uploadRegression } from '../e2e/durability-fixture.ts';
+import { startExperimentDriver } from '../../src/experiments/experiment-driver.ts';
+import { createExperiment, experimentBody } from './experiment-fixture.ts';
+
+type Team = Awaited<ReturnType<typeof createTeam>>;
+
+/** Experiments without a worker: what POST refuses, and what the driver creates (and never twice). */
+describe('experiments API (no worker)', () => {
+  let t: TestApp;
+  let alice: Team;
+  let bob: Team;
+  let datasetId: string;
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    alice = await createTeam(t.config);
+    bob = await createTeam(t.config);
+    datasetId = await uploadRegression(t.app.server, alice.auth, 40);
+  });
+  afterAll(async () => t?.close());
+
+  const counts = async (teamId: string) => ({
+    experiments: await t.app.db.experiment.count({ where: { teamId } }),
+    runs: await t.app.db.run.count({ where: { teamId } }),
+  });
+
+  it.each([
+    ['a layer that does not exist', { space: { 'model.layers[5].units': { type: 'int', low: 1, high: 4 } } }, 'INVALID_SPACE', 'model.layers[5].units'],
+    ['a section that does not exist', { space: { 'compile.nothing.lr': { type: 'uniform', low: 0.1, high: 0.2 } } }, 'INVALID_SPACE', 'compile.nothing.lr'],
+    ['a value out of range', { space: { 'fit.batchSize': { type: 'int', low: -4, high: 8 } } }, 'INVALID_SPACE', 'fit.batchSize'],
+    ['a malformed path', { space: { 'model..layers': { type: 'int', low: 1, high: 4 } } }, 'INVALID_SPACE', 'model..layers'],
+  ])('refuses %s with 400 naming the path, creating nothing', async (_what, overrides, code, path) => {
+    const before = await counts(alice.id);
+    const res = await request(t.app.server).post('/v1/experiments').set(alice.auth).send(experimentBody(datasetId, overrides));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.details.path).toBe(path);
+    expect(await counts(alice.id)).toEqual(before);
+  });
+
+  it.each([
+    ['an unknown searcher', { searcher: { type: 'bayes' } }],
+    ['an inverted range', { space: { 'fit.batchSize': { type: 'int', low: 8, high: 2 } } }],
+    ['an empty choice', { space: { 'fit.batchSize': { type: 'choice', values: [] } } }],
+    ['asha with minEpochs over maxEpochs', { searcher: { type: 'asha', minEpochs: 5, maxEpochs: 2 } }],
+    ['a metric the trials do not report', { metric: { name: 'val_acc', mode: 'max' } }],
+  ])('refuses %s with 400 VALIDATION_FAILED, creating nothing', async (_what, overrides) => {
+    const before = await counts(alice.id);
+    const res = await request(t.app.server).post('/v1/experiments').set(alice.auth).send(experimentBody(datasetId, overrides));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(await counts(alice.id)).toEqual(before);
+  });
+
+  it("refuses a model the dataset cannot train (the run's own checks) and more concurrent trials than the quota", async () => {
+    const badModel = experimentBody(datasetId, { space: { 'model.layers[1].units': { type: 'choice', values: [1, 3] } } });
+    const res = await request(t.app.server).post('/v1/experiments').set(alice.auth).send(badModel);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_SPACE');
+    await t.app.db.team.update({ where: { id: bob.id }, data: { maxQueuedRuns: 1 } });
+    const bobData = await uploadRegression(t.app.server, bob.auth, 40);
+    const over = await request(t.app.server).post('/v1/experiments').set(bob.auth).send(experimentBody(bobData, { maxConcurrentTrials: 2 }));
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({ code: 'TRIALS_OVER_QUOTA', details: { path: 'maxConcurrentTrials', limit: 1 } });
+    expect(await counts(bob.id)).toEqual({ experiments: 0, runs: 0 });
+  });
+
+  it('creates trials up to maxConcurrentTrials as tagged runs; a restarted driver neither loses nor duplicates any', async () => {
+    const exp = await createExperiment(t.app.server, alice.auth, experimentBody(datasetId));
+    expect(exp.maxTrials).toBe(4); // the grid has 4 points
+    await t.app.experimentDriver.pass({ teamId: alice.id });
+    let trials = await t.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
+    expect(trials.map((tr) => tr.state)).toEqual(['running', 'running']);
+    const runs = await t.app.db.run.findMany({ where: { experimentId: exp.id } });
+    expect(runs.map((r) => r.id).sort()).toEqual(trials.map((tr) => tr.runId).sort());
+    expect(runs.every((r) => r.status === 'queued')).toBe(true);
+
+    // A driver that died after writing a trial row but before its run: the next one creates exactly that run.
+    await t.app.db.trial.create({ data: { experimentId: exp.id, index: 2, runId: '00000000-0000-4000-8000-00000000a002', values: { 'compile.optimizer.learningRate': 0.01, 'model.layers[0].units': 4 }, state: 'pending' } });
+    const second = startExperimentDriver(Object.assign(Object.create(t.app), { redisPrefix: t.config.redisPrefix }), t.app.log, 0);
+    await second.pass({ teamId: alice.id });
+    await second.pass({ teamId: alice.id });
+    await second.stop();
+    trials = await t.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
+    expect(trials.map((tr) => tr.index)).toEqual([0, 1, 2]);
+    expect(await t.app.db.run.count({ where: { experimentId: exp.id } })).toBe(3);
+    expect((await t.app.db.run.findUnique({ where: { id: '00000000-0000-4000-8000-00000000a002' } }))?.spec).toMatchObject({ model: { layers: [{ units: 4 }, {}] }, compile: { optimizer: { learningRate: 0.01 } } });
+    expect(await t.app.queues.train.getJob('00000000-0000-4000-8000-00000000a002')).toBeDefined();
+
+    const got = await request(t.app.server).get(`/v1/experiments/${exp.id}`).set(alice.auth);
+    expect(got.body).toMatchObject({ status: 'running', trials: { running: 3, pending: 0 }, bestTrialId: null });
+    const listed = await request(t.app.server).get(`/v1/experiments/${exp.id}/trials`).set(alice.auth);
+    expect(listed.body.trials.map((tr: { values: object }) => tr.values)).toEqual([
+      { 'compile.optimizer.learningRate': 0.001, 'model.layers[0].units': 4 },
+      { 'compile.optimizer.learningRate': 0.001, 'model.layers[0].units': 8 },
+      { 'compile.optimizer.learningRate': 0.01, 'model.layers[0].units': 4 },
+    ]);
+    expect((await request(t.app.server).get(`/v1/experiments/${exp.id}`).set(bob.auth)).status).toBe(404);
+    expect((await request(t.app.server).delete(`/v1/experiments/${exp.id}`).set(alice.auth)).status).toBe(409);
+
+    const canceled = await request(t.app.server).post(`/v1/experiments/${exp.id}/cancel`).set(alice.auth);
+    expect(canceled.body).toMatchObject({ status: 'canceled', trials: { canceled: 3 } });
+    expect((await t.app.db.run.findMany({ where: { experimentId: exp.id } })).map((r) => r.status)).toEqual(['canceled', 'canceled', 'canceled']);
+    expect((await request(t.app.server).get(`/v1/experiments/${exp.id}/best/model/model.json`).set(alice.auth)).status).toBe(409);
+    expect((await request(t.app.server).delete(`/v1/experiments/${exp.id}`).set(alice.auth)).status).toBe(204);
+    expect(await t.app.db.run.count({ where: { id: { in: trials.map((tr) => tr.runId) } } })).toBe(3);
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { createTeam } from '../helper.ts';
+import { startStack, type Stack } from '../e2e/harness.ts';
+import { uploadRegression, waitFor } from '../e2e/durability-fixture.ts';
+import { createExperiment, experimentBody } from './experiment-fixture.ts';
+
+type Team = Awaited<ReturnType<typeof createTeam>>;
+
+/** Real training on a worker: each experiment's trials are runs that train, pause and resume. */
+describe('experiments with real training', () => {
+  let stack: Stack;
+  let team: Team;
+  let datasetId: string;
+  let driving: NodeJS.Timeout;
+
+  beforeAll(async () => {
+    stack = await startStack({ WORKER_CONCURRENCY: '2' });
+    team = await createTeam(stack.config);
+    datasetId = await uploadRegression(stack.app.server, team.auth, 200);
+    // The driver, as the API runs it every EXPERIMENT_DRIVER_INTERVAL_S, but only for this file's team.
+    driving = setInterval(() => void stack.app.experimentDriver.pass({ teamId: team.id }).catch(() => undefined), 100);
+  });
+  afterAll(async () => {
+    clearInterval(driving);
+    await stack?.close();
+  });
+
+  const experiment = async (id: string) => (await request(stack.app.server).get(`/v1/experiments/${id}`).set(team.auth)).body;
+  const finished = (id: string, timeoutMs = 180_000) =>
+    waitFor(`experiment ${id} to complete`, async () => ((await experiment(id)).status === 'completed' ? experiment(id) : null), timeoutMs, 200);
+  const statuses = async (runId: string) =>
+    (await stack.app.db.runEvent.findMany({ where: { runId, type: 'status' }, orderBy: { seq: 'asc' } })).map((e) => (e.data as { status: string }).status);
+
+  it('a grid trains every point exactly once, records the best, serves its model and predictions, and extends', async () => {
+    const exp = await createExperiment(stack.app.server, team.auth, experimentBody(datasetId, { space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.0005, 0.02] } } }));
+    const done = await finished(exp.id);
+    expect(done.trials).toMatchObject({ completed: 2, running: 0, pending: 0 });
+    const { trials } = (await request(stack.app.server).get(`/v1/experiments/${exp.id}/trials`).set(team.auth)).body;
+    expect(trials.map((t: { values: Record<string, number> }) => t.values['compile.optimizer.learningRate'])).toEqual([0.0005, 0.02]);
+    const runs = await stack.app.db.run.findMany({ where: { experimentId: exp.id } });
+    expect(runs.map((r) => r.status)).toEqual(['completed', 'completed']);
+    const best = trials.reduce((a: { metric: number }, b: { metric: number }) => (b.metric < a.metric ? b : a));
+    expect(done).toMatchObject({ bestTrialId: best.id, bestRunId: best.runId, bestMetric: best.metric });
+    // Each trial's metric is its run's last val_loss.
+    const last = (await request(stack.app.server).get(`/v1/runs/${best.runId}/metrics`).set(team.auth)).body.epochs.at(-1);
+    expect(best.metric).toBeCloseTo(last.val_loss, 6);
+
+    const model = await request(stack.app.server).get(`/v1/experiments/${exp.id}/best/model/model.json`).set(team.auth);
+    expect(model.status).toBe(200);
+    expect(JSON.parse(model.text).modelTopology).toBeDefined();
+    const predicted = await request(stack.app.server).post(`/v1/experiments/${exp.id}/best/predict`).set(team.auth).send({ instances: [[1, 2, 3]] });
+    const direct = await request(stack.app.server).post(`/v1/runs/${best.runId}/predict`).set(team.auth).send({ instances: [[1, 2, 3]] });
+    expect(predicted.status).toBe(200);
+    expect(predicted.body).toEqual(direct.body);
+
+    // Extended, a finished grid has nothing more to give: it completes again with the same two trials.
+    const extended = await request(stack.app.server).post(`/v1/experiments/${exp.id}/extend`).set(team.auth).send({ maxTrials: 5 });
+    expect(extended.body.status).toBe('running');
+    expect((await finished(exp.id)).trials.completed).toBe(2);
+  }, 300_000);
+
+  it('ASHA pauses trials at a rung and later promotes one, whose epochs continue from its checkpoint', async () => {
+    // Epochs long enough (a few hundred batches) that the driver sees each trial at its rung before its next epoch ends.
+    const slowData = await uploadRegression(stack.app.server, team.auth, 1000);
+    const exp = await createExperiment(
+      stack.app.server,
+      team.auth,
+      experimentBody(slowData, {
+        space: { 'compile.optimizer.learningRate': { type: 'logUniform', low: 0.0003, high: 0.03 } },
+        searcher: { type: 'asha', minEpochs: 1, maxEpochs: 6, reductionFactor: 3 },
+        maxTrials: 4,
+        maxConcurrentTrials: 2,
+      }),
+    );
+    const done = await finished(exp.id, 240_000);
+    const trials = await stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
+    const story = JSON.stringify(await Promise.all(trials.map(async (t) => [t.state, t.rung, t.rungMetrics, await statuses(t.runId)])));
+    expect(trials, story).toHaveLength(4);
+    expect(trials.every((t) => t.rungMetrics.length >= 1)).toBe(true);
+    // Some trial stopped at rung 0 and waits there, paused with its checkpoint.
+    const waiting = trials.filter((t) => t.state === 'paused');
+    expect(waiting.length, story).toBeGreaterThan(0);
+    for (const t of waiting) expect((await stack.app.db.run.findUniqueOrThrow({ where: { id: t.runId } })).status).toBe('paused');
+    // A trial that was paused and then promoted: paused, queued again, and trained on to maxEpochs without starting over.
+    const promoted = [];
+    for (const t of trials) if ((await statuses(t.runId)).join(',').includes('paused,queued')) promoted.push(t);
+    expect(promoted.length, story).toBeGreaterThan(0);
+    for (const t of promoted) {
+      expect(t.rung).toBeGreaterThan(0);
+      const epochs = await stack.app.db.epochMetric.findMany({ where: { runId: t.runId }, orderBy: { epoch: 'asc' } });
+      const resumed = await stack.app.db.runEvent.findMany({ where: { runId: t.runId, type: 'log' } });
+      expect(resumed.some((e) => /resumed from the checkpoint of epoch \d/.test((e.data as { message: string }).message))).toBe(true);
+      expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: epochs.length }, (_, i) => i + 1));
+    }
+    expect(trials.some((t) => t.state === 'completed')).toBe(true);
+    expect(done.bestMetric).not.toBeNull();
+  }, 300_000);
+});
