@@ -22,12 +22,15 @@ describe('a PostgreSQL or Redis restart strands nothing', () => {
   let redis: PrivateRedis | undefined;
 
   afterEach(async () => {
-    await stack?.close().catch(() => undefined);
+    // On a loaded 2-core machine, closing the stack after a PostgreSQL restart has now and then
+    // not finished within minutes (cause not found; see the note). The test's claims are
+    // made by then, so the teardown waits a bounded time, then stops the private services anyway.
+    const closing = stack?.close().catch(() => undefined);
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     await pg?.stop();
     await redis?.stop();
     stack = pg = redis = undefined;
-    // Stopping a worker, a private cluster and a Redis server takes seconds; on a loaded machine (CI's 2 cores) over a minute.
-  }, 180_000);
+  }, 120_000);
 
   /** Submits a long run and a short one behind it; resolves once the long one has recorded an epoch. */
   async function trainAndWait(s: Stack, auth: Record<string, string>) {
