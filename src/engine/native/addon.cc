@@ -50,15 +50,27 @@ float* floats(napi_env env, napi_value v, size_t need, const char* name) {
   return static_cast<float*>(data);
 }
 
-const int* ints(napi_env env, napi_value v, size_t need, const char* name) {
+/** The data of a typed array of type `want` (`what` names it) holding at least `need` elements. */
+void* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t need, const char* name, const char* what) {
   bool is_typed = false;
   napi_is_typedarray(env, v, &is_typed);
   napi_typedarray_type type;
   size_t length = 0;
   void* data = nullptr;
   if (is_typed) napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
-  if (!is_typed || type != napi_int32_array || length < need) throw Fail{std::string(name) + " must be an Int32Array of " + std::to_string(need)};
-  return static_cast<const int*>(data);
+  if (!is_typed || type != want || length < need) throw Fail{std::string(name) + " must be an " + what + " of " + std::to_string(need)};
+  return data;
+}
+
+const int* ints(napi_env env, napi_value v, size_t need, const char* name) {
+  return static_cast<const int*>(typed(env, v, napi_int32_array, need, name, "Int32Array"));
+}
+
+/** A typed array's length in elements (0 for anything else: the checks that follow refuse it). */
+size_t length_of(napi_env env, napi_value v) {
+  size_t length = 0;
+  napi_get_typedarray_info(env, v, nullptr, &length, nullptr, nullptr, nullptr);
+  return length;
 }
 
 double number(napi_env env, napi_value v) {
@@ -149,13 +161,16 @@ engine::PoolShape pool_shape(const int* p) {
   return s;
 }
 
+size_t pool_in(const engine::PoolShape& s) { return static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels; }
+size_t pool_out(const engine::PoolShape& s) { return static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels; }
+
 /** maxPool(shape, x, y) */
 napi_value max_pool(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[3];
     arg_at(env, info, 3, a);
     auto s = pool_shape(ints(env, a[0], 14, "shape"));
-    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    const size_t in = pool_in(s), out = pool_out(s);
     engine::max_pool_forward(s, floats(env, a[1], in, "x"), floats(env, a[2], out, "y"));
     return nullptr;
   });
@@ -167,7 +182,7 @@ napi_value max_pool_grad(napi_env env, napi_callback_info info) {
     napi_value a[4];
     arg_at(env, info, 4, a);
     auto s = pool_shape(ints(env, a[0], 14, "shape"));
-    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    const size_t in = pool_in(s), out = pool_out(s);
     engine::max_pool_backward(s, floats(env, a[1], in, "x"), floats(env, a[2], out, "dy"), floats(env, a[3], in, "dx"));
     return nullptr;
   });
@@ -179,7 +194,7 @@ napi_value avg_pool(napi_env env, napi_callback_info info) {
     napi_value a[3];
     arg_at(env, info, 3, a);
     auto s = pool_shape(ints(env, a[0], 14, "shape"));
-    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    const size_t in = pool_in(s), out = pool_out(s);
     engine::avg_pool_forward(s, floats(env, a[1], in, "x"), floats(env, a[2], out, "y"));
     return nullptr;
   });
@@ -191,7 +206,7 @@ napi_value avg_pool_grad(napi_env env, napi_callback_info info) {
     napi_value a[3];
     arg_at(env, info, 3, a);
     auto s = pool_shape(ints(env, a[0], 14, "shape"));
-    size_t in = static_cast<size_t>(s.batch) * s.in_h * s.in_w * s.channels, out = static_cast<size_t>(s.batch) * s.out_h * s.out_w * s.channels;
+    const size_t in = pool_in(s), out = pool_out(s);
     engine::avg_pool_backward(s, floats(env, a[1], out, "dy"), floats(env, a[2], in, "dx"));
     return nullptr;
   });
@@ -269,6 +284,27 @@ size_t strided_need(const int* shape, const int* strides, int rank) {
   return last + 1;
 }
 
+/** The operands of a strided binary op or comparison: args[1..5] = shape, a, aStrides, b, bStrides. */
+struct Strided {
+  int rank;
+  const int* shape;
+  const float* a;
+  const int* as;
+  const float* b;
+  const int* bs;
+  size_t n;  // the output's element count
+};
+
+Strided strided_operands(napi_env env, const napi_value* args) {
+  const size_t rank = length_of(env, args[1]);
+  if (rank < 1 || rank > 8) throw Fail{"shape must have 1 to 8 dimensions"};
+  Strided s{static_cast<int>(rank), ints(env, args[1], rank, "shape"), nullptr, ints(env, args[3], rank, "aStrides"), nullptr, ints(env, args[5], rank, "bStrides"), 1};
+  for (int d = 0; d < s.rank; d++) s.n *= static_cast<size_t>(s.shape[d]);
+  s.a = floats(env, args[2], strided_need(s.shape, s.as, s.rank), "a");
+  s.b = floats(env, args[4], strided_need(s.shape, s.bs, s.rank), "b");
+  return s;
+}
+
 /** binaryStrided(op, shape, a, aStrides, b, bStrides, out) */
 napi_value binary_strided(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -276,17 +312,8 @@ napi_value binary_strided(napi_env env, napi_callback_info info) {
     arg_at(env, info, 7, a);
     long op = integer(env, a[0], "op");
     if (op > 8) throw Fail{"unknown op"};
-    size_t rank = 0;
-    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
-    if (rank < 1 || rank > 8) throw Fail{"shape must have 1 to 8 dimensions"};
-    const int* shape = ints(env, a[1], rank, "shape");
-    const int* as = ints(env, a[3], rank, "aStrides");
-    const int* bs = ints(env, a[5], rank, "bStrides");
-    size_t n = 1;
-    for (size_t d = 0; d < rank; d++) n *= static_cast<size_t>(shape[d]);
-    const float* A = floats(env, a[2], strided_need(shape, as, static_cast<int>(rank)), "a");
-    const float* B = floats(env, a[4], strided_need(shape, bs, static_cast<int>(rank)), "b");
-    engine::binary_strided(static_cast<engine::BinaryOp>(op), static_cast<int>(rank), shape, A, as, B, bs, floats(env, a[6], n, "out"));
+    const Strided s = strided_operands(env, a);
+    engine::binary_strided(static_cast<engine::BinaryOp>(op), s.rank, s.shape, s.a, s.as, s.b, s.bs, floats(env, a[6], s.n, "out"));
     return nullptr;
   });
 }
@@ -298,8 +325,7 @@ napi_value channel_affine(napi_env env, napi_callback_info info) {
     arg_at(env, info, 5, a);
     long channels = integer(env, a[3], "channels");
     positive(channels, "channels");
-    size_t n = 0;
-    napi_get_typedarray_info(env, a[0], nullptr, &n, nullptr, nullptr, nullptr);
+    const size_t n = length_of(env, a[0]);
     if (n % channels) throw Fail{"x's length must be a multiple of channels"};
     engine::channel_affine(static_cast<long>(n), floats(env, a[0], n, "x"), floats(env, a[1], channels, "scale"), floats(env, a[2], channels, "shift"), channels, floats(env, a[4], n, "y"));
     return nullptr;
@@ -311,8 +337,7 @@ napi_value tile(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[4];
     arg_at(env, info, 4, a);
-    size_t rank = 0;
-    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
+    const size_t rank = length_of(env, a[1]);
     if (rank > 8) throw Fail{"at most 8 dimensions"};
     const int* in = ints(env, a[1], rank, "inShape");
     const int* reps = ints(env, a[2], rank, "reps");
@@ -326,18 +351,6 @@ napi_value tile(napi_env env, napi_callback_info info) {
     engine::tile(floats(env, a[0], n_in, "x"), in, reps, static_cast<int>(rank), floats(env, a[3], n_out, "y"));
     return nullptr;
   });
-}
-
-/** A typed array of `type` holding at least `need` elements. */
-void* typed(napi_env env, napi_value v, napi_typedarray_type want, size_t need, const char* name) {
-  bool is_typed = false;
-  napi_is_typedarray(env, v, &is_typed);
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  if (is_typed) napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
-  if (!is_typed || type != want || length < need) throw Fail{std::string(name) + " has the wrong type or is too short"};
-  return data;
 }
 
 /** softmaxRows(x, rows, cols, y) / argMaxRows(x, rows, cols, out: Int32Array) */
@@ -358,7 +371,7 @@ napi_value argmax_rows(napi_env env, napi_callback_info info) {
     arg_at(env, info, 4, a);
     long rows = integer(env, a[1], "rows"), cols = integer(env, a[2], "cols");
     positive(cols, "cols");
-    auto* out = static_cast<int32_t*>(typed(env, a[3], napi_int32_array, rows, "out"));
+    auto* out = static_cast<int32_t*>(typed(env, a[3], napi_int32_array, rows, "out", "Int32Array"));
     engine::argmax_rows(floats(env, a[0], rows * cols, "x"), rows, cols, out);
     return nullptr;
   });
@@ -382,18 +395,9 @@ napi_value compare_strided(napi_env env, napi_callback_info info) {
     arg_at(env, info, 7, a);
     long op = integer(env, a[0], "op");
     if (op > 5) throw Fail{"unknown comparison"};
-    size_t rank = 0;
-    napi_get_typedarray_info(env, a[1], nullptr, &rank, nullptr, nullptr, nullptr);
-    if (rank < 1 || rank > 8) throw Fail{"shape must have 1 to 8 dimensions"};
-    const int* shape = ints(env, a[1], rank, "shape");
-    const int* as = ints(env, a[3], rank, "aStrides");
-    const int* bs = ints(env, a[5], rank, "bStrides");
-    size_t n = 1;
-    for (size_t d = 0; d < rank; d++) n *= static_cast<size_t>(shape[d]);
-    const float* A = floats(env, a[2], strided_need(shape, as, static_cast<int>(rank)), "a");
-    const float* B = floats(env, a[4], strided_need(shape, bs, static_cast<int>(rank)), "b");
-    auto* out = static_cast<uint8_t*>(typed(env, a[6], napi_uint8_array, n, "out"));
-    engine::compare_strided(static_cast<engine::CompareOp>(op), static_cast<int>(rank), shape, A, as, B, bs, out);
+    const Strided s = strided_operands(env, a);
+    auto* out = static_cast<uint8_t*>(typed(env, a[6], napi_uint8_array, s.n, "out", "Uint8Array"));
+    engine::compare_strided(static_cast<engine::CompareOp>(op), s.rank, s.shape, s.a, s.as, s.b, s.bs, out);
     return nullptr;
   });
 }
@@ -404,7 +408,7 @@ napi_value select(napi_env env, napi_callback_info info) {
     napi_value a[5];
     arg_at(env, info, 5, a);
     long n = integer(env, a[0], "n");
-    const auto* cond = static_cast<const uint8_t*>(typed(env, a[1], napi_uint8_array, n, "cond"));
+    const auto* cond = static_cast<const uint8_t*>(typed(env, a[1], napi_uint8_array, n, "cond", "Uint8Array"));
     engine::select(n, cond, floats(env, a[2], n, "a"), floats(env, a[3], n, "b"), floats(env, a[4], n, "out"));
     return nullptr;
   });
@@ -417,8 +421,7 @@ napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
     arg_at(env, info, 12, a);
     long C = integer(env, a[6], "channels");
     positive(C, "channels");
-    size_t n = 0;
-    napi_get_typedarray_info(env, a[0], nullptr, &n, nullptr, nullptr, nullptr);
+    const size_t n = length_of(env, a[0]);
     if (n == 0 || n % C) throw Fail{"x's length must be a positive multiple of channels"};
     const float* scale = is_null(env, a[4]) ? nullptr : floats(env, a[4], C, "scale");
     engine::BatchNormGrads out{floats(env, a[7], n, "dx"), floats(env, a[8], C, "dmean"), floats(env, a[9], C, "dvar"), floats(env, a[10], C, "dscale"), floats(env, a[11], C, "doffset")};

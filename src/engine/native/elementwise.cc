@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "strided.h"
 #include "thread-pool.h"
 
 namespace engine {
@@ -62,34 +63,6 @@ inline void binary_range(Op op, long i0, long i1, const float* a, Broadcast am, 
   }
 }
 
-template <typename Op>
-void run_strided(Op op, int rank, const int* shape, const float* a, const int* as, const float* b, const int* bs, float* out) {
-  const long inner = shape[rank - 1];
-  long rows = 1;
-  for (int d = 0; d < rank - 1; d++) rows *= shape[d];
-  const long ai = as[rank - 1], bi = bs[rank - 1];
-  // Each task takes a band of rows and finds its rows' offsets from their multi-index.
-  const long band = std::max(1L, CHUNK / std::max(1L, inner));
-  const int tasks = static_cast<int>((rows + band - 1) / band);
-  auto body = [&](int t) {
-    for (long row = t * band; row < std::min(rows, (t + 1) * band); row++) {
-      long rest = row, ao = 0, bo = 0;
-      for (int d = rank - 2; d >= 0; d--) {
-        const long idx = rest % shape[d];
-        rest /= shape[d];
-        ao += idx * as[d];
-        bo += idx * bs[d];
-      }
-      float* o = out + row * inner;
-      for (long i = 0; i < inner; i++) o[i] = op(a[ao + i * ai], b[bo + i * bi]);
-    }
-  };
-  if (tasks <= 1)
-    body(0);
-  else
-    parallel_for(tasks, body);
-}
-
 /** Calls fn with the lambda of `op`: one switch for both the mapped and the strided paths. */
 template <typename F>
 void with_op(BinaryOp op, F fn) {
@@ -130,7 +103,7 @@ void binary(BinaryOp op, long n, const float* a, Broadcast am, long ap, const fl
 }
 
 void binary_strided(BinaryOp op, int rank, const int* shape, const float* a, const int* as, const float* b, const int* bs, float* out) {
-  with_op(op, [&](auto f) { run_strided(f, rank, shape, a, as, b, bs, out); });
+  with_op(op, [&](auto f) { run_strided<float>(f, rank, shape, a, as, b, bs, out); });
 }
 
 void channel_affine(long n, const float* x, const float* scale, const float* shift, long channels, float* y) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "strided.h"
 #include "thread-pool.h"
 
 namespace engine {
@@ -52,31 +53,14 @@ void clip(long n, const float* x, float lo, float hi, float* y) {
 }
 
 void compare_strided(CompareOp op, int rank, const int* shape, const float* a, const int* as, const float* b, const int* bs, uint8_t* out) {
-  long rows = 1;
-  for (int d = 0; d < rank - 1; d++) rows *= shape[d];
-  const long inner = shape[rank - 1], ai = as[rank - 1], bi = bs[rank - 1];
-  for (long row = 0; row < rows; row++) {
-    long rest = row, ao = 0, bo = 0;
-    for (int d = rank - 2; d >= 0; d--) {
-      const long idx = rest % shape[d];
-      rest /= shape[d];
-      ao += idx * as[d];
-      bo += idx * bs[d];
-    }
-    uint8_t* o = out + row * inner;
-    for (long i = 0; i < inner; i++) {
-      const float p = a[ao + i * ai], q = b[bo + i * bi];
-      bool v = false;
-      switch (op) {
-        case CompareOp::equal: v = p == q; break;
-        case CompareOp::greater: v = p > q; break;
-        case CompareOp::greater_equal: v = p >= q; break;
-        case CompareOp::less: v = p < q; break;
-        case CompareOp::less_equal: v = p <= q; break;
-        case CompareOp::not_equal: v = p != q; break;
-      }
-      o[i] = v ? 1 : 0;
-    }
+  auto run = [&](auto compare) { run_strided<uint8_t>([&](float p, float q) -> uint8_t { return compare(p, q) ? 1 : 0; }, rank, shape, a, as, b, bs, out); };
+  switch (op) {
+    case CompareOp::equal: return run([](float p, float q) { return p == q; });
+    case CompareOp::greater: return run([](float p, float q) { return p > q; });
+    case CompareOp::greater_equal: return run([](float p, float q) { return p >= q; });
+    case CompareOp::less: return run([](float p, float q) { return p < q; });
+    case CompareOp::less_equal: return run([](float p, float q) { return p <= q; });
+    case CompareOp::not_equal: return run([](float p, float q) { return p != q; });
   }
 }
 
