@@ -21,12 +21,9 @@ export function nativeBinary(native: NativeEngine, kernelName: keyof typeof BINA
     const backend = args.backend as CpuBackend;
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(args);
-    let outShape: number[];
-    try {
-      outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    } catch {
-      return fallback(args); // the cpu kernel raises tfjs's own error
-    }
+    const outShape = broadcastShapeOf(a.shape, b.shape);
+    // Shapes that do not broadcast: the cpu kernel raises tfjs's own error.
+    if (!outShape) return fallback(args);
     const n = tf.util.sizeFromShape(outShape);
     if (n === 0) return fallback(args);
     const out = new Float32Array(n);
@@ -64,4 +61,13 @@ export function broadcastStrides(shape: number[], outShape: number[]): Int32Arra
     stride *= dim;
   }
   return strides;
+}
+
+/** The shape `a` and `b` broadcast to, or null when they do not. */
+export function broadcastShapeOf(a: number[], b: number[]): number[] | null {
+  try {
+    return tf.backend_util.assertAndGetBroadcastShape(a, b);
+  } catch {
+    return null;
+  }
 }

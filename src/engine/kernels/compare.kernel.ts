@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NativeEngine } from '../native-engine.ts';
-import { broadcastStrides } from './binary.kernel.ts';
+import { broadcastShapeOf, broadcastStrides } from './binary.kernel.ts';
 import { cpuKernel, floatsOf, type CpuBackend } from './cpu-tensor-data.ts';
 
 /** Native codes of the comparisons (rows.h's CompareOp). */
@@ -15,12 +15,8 @@ export function nativeCompare(native: NativeEngine, kernelName: keyof typeof COM
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     if (kernelName === tf.Equal && a.dtype === 'int32' && b.dtype === 'int32') return equalInts(backend, a, b) ?? fallback(args);
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(args);
-    let shape: number[];
-    try {
-      shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    } catch {
-      return fallback(args);
-    }
+    const shape = broadcastShapeOf(a.shape, b.shape);
+    if (!shape) return fallback(args);
     const n = tf.util.sizeFromShape(shape);
     if (n === 0) return fallback(args);
     const outShape = shape.length === 0 ? [1] : shape;

@@ -55,22 +55,29 @@ export function enginePack(): tf.KernelFunc {
   };
 }
 
-/** Copies the box begin..begin+size of x (shape) into a new array, one run of the last axis at a time. */
-function sliceValues(values: Values, shape: number[], begin: number[], size: number[]): Values {
-  const rank = shape.length;
-  const out = allocate(values, product(size));
-  const strides = tf.util.computeStrides(shape);
-  const run = size[rank - 1];
-  const rows = product(size.slice(0, -1));
+/**
+ * For each run (row of the last axis) of a box `dims` placed at `begin` in an array of
+ * `strides`: its index among the box's runs and its offset in that array.
+ */
+function forEachRun(dims: number[], begin: number[], strides: number[], fn: (row: number, offset: number) => void): void {
+  const rank = dims.length;
+  const rows = product(dims.slice(0, -1));
   for (let row = 0; row < rows; row++) {
     let rest = row;
     let offset = begin[rank - 1];
     for (let d = rank - 2; d >= 0; d--) {
-      offset += (begin[d] + (rest % size[d])) * strides[d];
-      rest = Math.floor(rest / size[d]);
+      offset += (begin[d] + (rest % dims[d])) * strides[d];
+      rest = Math.floor(rest / dims[d]);
     }
-    out.set(values.subarray(offset, offset + run), row * run);
+    fn(row, offset);
   }
+}
+
+/** Copies the box begin..begin+size of x (shape) into a new array, one run of the last axis at a time. */
+function sliceValues(values: Values, shape: number[], begin: number[], size: number[]): Values {
+  const out = allocate(values, product(size));
+  const run = size[size.length - 1];
+  forEachRun(size, begin, tf.util.computeStrides(shape), (row, offset) => out.set(values.subarray(offset, offset + run), row * run));
   return out;
 }
 
@@ -117,19 +124,9 @@ export function enginePad(): tf.KernelFunc {
     const values = valuesOf(backend, x);
     const out = allocate(values, product(outShape));
     if (constantValue !== 0) out.fill(constantValue);
-    const rank = x.shape.length;
-    const outStrides = tf.util.computeStrides(outShape);
-    const run = x.shape[rank - 1];
-    const rows = product(x.shape.slice(0, -1));
-    for (let row = 0; row < rows; row++) {
-      let rest = row;
-      let offset = paddings[rank - 1][0];
-      for (let d = rank - 2; d >= 0; d--) {
-        offset += (paddings[d][0] + (rest % x.shape[d])) * outStrides[d];
-        rest = Math.floor(rest / x.shape[d]);
-      }
-      out.set(values.subarray(row * run, (row + 1) * run), offset);
-    }
+    const run = x.shape[x.shape.length - 1];
+    const before = paddings.map(([low]) => low);
+    forEachRun(x.shape, before, tf.util.computeStrides(outShape), (row, offset) => out.set(values.subarray(row * run, (row + 1) * run), offset));
     return backend.makeTensorInfo(outShape, x.dtype, out);
   };
 }
