@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,4 +73,18 @@ function generate(count: number, seed: number) {
     }
   }
   return { features, targets, numSamples: count };
+}
+
+/** Share of the test images (28×28×1) whose highest-scoring class is their label. */
+export async function testAccuracy(model: tf.LayersModel, test: BenchDataset['test']): Promise<number> {
+  let correct = 0;
+  const batch = 256;
+  for (let start = 0; start < test.numSamples; start += batch) {
+    const n = Math.min(batch, test.numSamples - start);
+    const classes = tf.tidy(() => (model.predict(tf.tensor4d(test.features.subarray(start * PIXELS, (start + n) * PIXELS), [n, SIDE, SIDE, 1])) as tf.Tensor).argMax(-1));
+    const predicted = await classes.data();
+    classes.dispose();
+    for (let i = 0; i < n; i++) if (predicted[i] === test.targets[start + i]) correct++;
+  }
+  return correct / test.numSamples;
 }

@@ -5,7 +5,7 @@ import { DataLoader } from '../src/training/data-loader.ts';
 import { selectBackend } from '../src/training/select-backend.ts';
 import { trainLoop, type EpochResult } from '../src/training/train-loop.ts';
 import type { Backend } from '../src/training/backends.ts';
-import { loadBenchDataset } from './bench-dataset.ts';
+import { loadBenchDataset, testAccuracy } from './bench-dataset.ts';
 import { BENCH_MODELS, REFERENCE_BATCH_SIZE, REFERENCE_COMPILE } from './reference-cnn.ts';
 
 /**
@@ -101,22 +101,6 @@ async function loadBackend(name: string): Promise<string> {
   return selected.device;
 }
 
-/** Share of test images whose highest-scoring class is the label (read with data(): webgpu cannot read synchronously). */
-async function testAccuracy(model: tf.LayersModel, test: { features: Float32Array; targets: Float32Array; numSamples: number }): Promise<number> {
-  let correct = 0;
-  const batch = 256;
-  for (let start = 0; start < test.numSamples; start += batch) {
-    const n = Math.min(batch, test.numSamples - start);
-    const classes = tf.tidy(() => {
-      const xs = tf.tensor4d(test.features.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]);
-      return (model.predict(xs) as tf.Tensor).argMax(-1);
-    });
-    const predicted = await classes.data();
-    classes.dispose();
-    for (let i = 0; i < n; i++) if (predicted[i] === test.targets[start + i]) correct++;
-  }
-  return correct / test.numSamples;
-}
 
 function round(v: number | undefined): number | null {
   return v === undefined ? null : Math.round(v * 10000) / 10000;

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { presetLayers } from '../../src/model/presets/preset-layers.ts';
 import type { PresetSpec } from '../../src/spec/preset-spec.schema.ts';
 import { selectBackend } from '../../src/training/select-backend.ts';
-import { loadBenchDataset } from '../bench-dataset.ts';
+import { loadBenchDataset, testAccuracy } from '../bench-dataset.ts';
 import { trainZooModel } from './train-zoo-model.ts';
 import { ZOO_MODELS } from './zoo-models.ts';
 
@@ -36,17 +36,4 @@ try {
 } catch (err) {
   process.stdout.write(`${JSON.stringify({ name, error: String((err as Error).message ?? err).split('\n')[0] })}\n`);
   process.exitCode = 1;
-}
-
-/** Share of `test` whose highest-scoring class is its label. */
-async function testAccuracy(model: tf.LayersModel, test: { features: Float32Array; targets: Float32Array; numSamples: number }): Promise<number> {
-  let correct = 0;
-  for (let start = 0; start < test.numSamples; start += 256) {
-    const n = Math.min(256, test.numSamples - start);
-    const predicted = tf.tidy(() => (model.predict(tf.tensor4d(test.features.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])) as tf.Tensor).argMax(-1));
-    const classes = await predicted.data();
-    predicted.dispose();
-    for (let i = 0; i < n; i++) if (classes[i] === test.targets[start + i]) correct++;
-  }
-  return correct / test.numSamples;
 }
