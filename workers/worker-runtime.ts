@@ -14,6 +14,7 @@ import { RunLeases } from './run-lease.ts';
 import { reconcileRuns, type ReconcileResult } from './run-reconciler.ts';
 import { createTrainProcessor } from './train.processor.ts';
 import type { ActiveRun } from './train-context.ts';
+import { adapterFilterFor } from './trainer/adapter-filter.ts';
 import { TrainerPool } from './trainer/trainer-pool.ts';
 import type { BackendInfo } from './trainer/trainer-process.ts';
 import { listenForStopRequests, requestStop } from './stop-requests.ts';
@@ -39,6 +40,8 @@ export interface RunningWorker {
  * entry (`worker.ts`) adds signals; tests start it directly.
  */
 export async function startWorker(config: AppConfig, log: Logger): Promise<RunningWorker> {
+  // First, before any connection: a GPU_INDEX that names no GPU stops the worker here.
+  const adapterFilter = await adapterFilterFor(config.worker);
   const workerId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   const db = createPrismaClient(config.databaseUrl);
   const redis = createRedis(config.redisUrl, 'trainyard-worker');
@@ -50,7 +53,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
   const leases = new RunLeases(config.databaseUrl, (runIds) => recoverLeases(runIds));
   await leases.connect();
 
-  const pool = new TrainerPool(config.worker.concurrency, config.worker.backend, config.worker.webgpuAdapter);
+  const pool = new TrainerPool(config.worker.concurrency, config.worker.backend, adapterFilter);
   const backend = await pool.start();
   log.info({ workerId, backend: backend.backend, device: backend.device, fallbackReasons: backend.fallbackReasons, adapter: backend.adapter }, `training on backend ${backend.backend} (${backend.device})`);
 

@@ -20,6 +20,14 @@ const envSchema = z.object({
    * worker with NVIDIA_VISIBLE_DEVICES instead (README "Run on a GPU server").
    */
   WEBGPU_ADAPTER: z.string().default(''),
+  /**
+   * The webgpu backend's adapter by its place among the host's usable adapters (0, 1, ...), for
+   * one worker per GPU (`GPU_INDEX=1 npm run worker`); unset: WEBGPU_ADAPTER decides. Dawn selects
+   * adapters by name, so the second of two like GPUs is refused: give each worker its own devices.
+   */
+  GPU_INDEX: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(1023).optional()),
+  /** What `npm start` starts beside the API: `one` worker, or `per-adapter`, one per WebGPU adapter the host has (one if it has none). */
+  START_WORKERS: z.enum(['one', 'per-adapter']).default('one'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Largest JSON body accepted, in bytes. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
@@ -109,6 +117,8 @@ function toConfig(env: z.infer<typeof envSchema>) {
     worker: {
       backend: env.TRAIN_BACKEND,
       webgpuAdapter: env.WEBGPU_ADAPTER,
+      gpuIndex: env.GPU_INDEX,
+      startWorkers: env.START_WORKERS,
       concurrency: env.WORKER_CONCURRENCY,
       heartbeatTtlS: env.WORKER_HEARTBEAT_TTL_S,
       stallTimeoutMs: env.WORKER_STALL_TIMEOUT_MS,
@@ -135,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`),
     );
+  }
+  if (parsed.data.GPU_INDEX !== undefined && parsed.data.WEBGPU_ADAPTER) {
+    throw new ConfigError([`GPU_INDEX and WEBGPU_ADAPTER both choose the webgpu adapter: set one (got ${env.GPU_INDEX} and ${JSON.stringify(env.WEBGPU_ADAPTER)})`]);
   }
   return toConfig(parsed.data);
 }

@@ -37,6 +37,11 @@ interface AdapterLike {
 // Names the software Vulkan drivers report; isFallbackAdapter alone is not set by every Dawn build.
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe/i;
 
+/** Whether an adapter's name or description is a software Vulkan driver's. */
+export function isSoftwareName(text: string): boolean {
+  return SOFTWARE.test(text);
+}
+
 /**
  * Makes tfjs's `webgpu` backend the active one, on Dawn's Node bindings: `navigator.gpu` must
  * exist before `@tensorflow/tfjs-backend-webgpu` is imported (it registers itself only then),
@@ -92,7 +97,7 @@ export function adapterInfo(adapter: AdapterLike): AdapterInfo {
     description: info.description ?? '',
     isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
   };
-  if (SOFTWARE.test(`${out.architecture} ${out.description}`)) out.isFallbackAdapter = true;
+  if (isSoftwareName(`${out.architecture} ${out.description}`)) out.isFallbackAdapter = true;
   return out;
 }
 

@@ -31,3 +31,18 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(4);
   });
 });
+
+describe('the GPU settings', () => {
+  it('reads GPU_INDEX as a number, and an empty one as unset (not as GPU 0)', () => {
+    expect(loadConfig({ GPU_INDEX: '2' }).worker.gpuIndex).toBe(2);
+    expect(loadConfig({ GPU_INDEX: '' }).worker.gpuIndex).toBeUndefined();
+    expect(loadConfig({}).worker).toMatchObject({ gpuIndex: undefined, startWorkers: 'one' });
+  });
+
+  it('refuses a negative or fractional GPU_INDEX, an unknown START_WORKERS, and GPU_INDEX beside WEBGPU_ADAPTER', () => {
+    for (const env of [{ GPU_INDEX: '-1' }, { GPU_INDEX: '1.5' }, { GPU_INDEX: 'first' }, { START_WORKERS: 'all' }, { GPU_INDEX: '0', WEBGPU_ADAPTER: 'RTX' }]) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ GPU_INDEX: '0', WEBGPU_ADAPTER: 'RTX' })).toThrow(/GPU_INDEX and WEBGPU_ADAPTER/);
+  });
+});

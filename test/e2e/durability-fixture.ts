@@ -87,7 +87,7 @@ export function childEnv(config: AppConfig, extra: Record<string, string> = {}):
 }
 
 /** Runs an entry point exactly as its npm script does (`tsx <entry>`), as its own process. */
-export function spawnEntry(entry: 'workers/worker.ts' | 'src/server.ts', env: NodeJS.ProcessEnv): ChildProc {
+export function spawnEntry(entry: 'workers/worker.ts' | 'src/server.ts' | 'src/start.ts', env: NodeJS.ProcessEnv): ChildProc {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
