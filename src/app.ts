@@ -27,6 +27,8 @@ import runRoutes from './routes/runs/index.ts';
 import modelRoutes from './routes/models/index.ts';
 import experimentRoutes from './routes/experiments/index.ts';
 import experimentDriver from './plugins/app/experiment-driver.ts';
+import metricsPlugin from './plugins/app/metrics.ts';
+import metricsRoutes from './routes/metrics/index.ts';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -67,8 +69,10 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
   await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams, backend: config.compute.backend });
   await app.register(quotasPlugin, { retryAfterS: config.limits.quotaRetryAfterS });
   await app.register(experimentDriver, { redisPrefix: config.redisPrefix, intervalS: config.experiments.driverIntervalS });
+  await app.register(metricsPlugin, { redisPrefix: config.redisPrefix });
 
   await app.register(healthRoutes);
+  await app.register(metricsRoutes, { token: config.metrics.token });
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('application/yaml').send(await readFile(openapiPath, 'utf8')),
   );

@@ -6,6 +6,7 @@ import { inTransaction } from '../src/db/transaction.ts';
 import { transitionRun, type Transition } from '../src/runs/run-state-machine.ts';
 import { createCheckpoint, deleteCheckpoints, deleteEpochsAfter, findRun, listCheckpoints, updateRun, upsertEpoch } from '../src/runs/runs.repository.ts';
 import type { Prisma } from '../src/generated/prisma/client.ts';
+import type { WorkerMetrics } from '../src/metrics/worker-metrics.ts';
 
 /**
  * Everything a worker writes about a run: each change to the run row commits together with
@@ -14,8 +15,11 @@ import type { Prisma } from '../src/generated/prisma/client.ts';
  * transaction is retried when PostgreSQL aborts it as a deadlock victim.
  */
 export class RunRecorder {
+  /** The backend this worker trains the run on, once started: the label of its epoch metrics. */
+  private backend = 'unknown';
+
   constructor(
-    private readonly deps: { db: Db; redis: Redis; redisPrefix: string },
+    private readonly deps: { db: Db; redis: Redis; redisPrefix: string; metrics?: WorkerMetrics },
     private readonly run: { id: string; teamId: string },
   ) {}
 
@@ -39,7 +43,8 @@ export class RunRecorder {
    * so their rows go and the history ends with every epoch exactly once.
    */
   async start(info: { backend: string; device?: string; workerId: string; resumeEpoch?: number; admit?: (tx: DbTx) => Promise<void> }): Promise<boolean> {
-    return inTransaction(this.deps.db, async (tx) => {
+    this.backend = info.backend;
+    const firstStart = await inTransaction(this.deps.db, async (tx) => {
       // A check that must hold when the run starts (the team's running-runs limit); it throws to refuse.
       await info.admit?.(tx);
       const run = await findRun(tx, this.run.id);
@@ -53,17 +58,19 @@ export class RunRecorder {
         event: { backend: info.backend, ...(info.device ? { device: info.device } : {}), workerId: info.workerId },
       });
       if (started && rewinds) await deleteEpochsAfter(tx, this.run.id, resumeEpoch);
-      return started;
+      return started && { first: !run.startedAt, queuedAt: run.createdAt };
     });
+    if (firstStart && firstStart.first) this.deps.metrics?.firstStart(Date.now() - firstStart.queuedAt.getTime());
+    return Boolean(firstStart);
   }
 
   summary(summary: unknown) {
     return updateRun(this.deps.db, this.run.id, { modelSummary: summary as object });
   }
 
-  epoch(e: RunEventMap['epoch']) {
+  async epoch(e: RunEventMap['epoch']) {
     const m = e.metrics;
-    return this.commit('epoch', e, async (tx) => {
+    await this.commit('epoch', e, async (tx) => {
       await upsertEpoch(tx, {
         runId: this.run.id,
         epoch: e.epoch,
@@ -77,6 +84,7 @@ export class RunRecorder {
       });
       await updateRun(tx, this.run.id, { currentEpoch: e.epoch, latestMetrics: m });
     });
+    this.deps.metrics?.epoch(this.backend, e.durationMs, e.samplesPerSec);
   }
 
   /**
@@ -129,18 +137,22 @@ export class RunRecorder {
     return this.commit('log', { level, message });
   }
 
-  finish(status: 'completed' | 'canceled', stopReason: string, extra: Prisma.RunUncheckedUpdateManyInput = {}) {
-    return this.transition({
+  async finish(status: 'completed' | 'canceled', stopReason: string, extra: Prisma.RunUncheckedUpdateManyInput = {}) {
+    const done = await this.transition({
       to: status,
       from: status === 'completed' ? ['running'] : ['running', 'queued'],
       data: { stopReason, finishedAt: new Date(), workerId: null, ...extra },
       event: { stopReason },
     });
+    if (done) this.deps.metrics?.ended(status);
+    return done;
   }
 
   /** Stopped at the user's request; the last checkpoint stays, and resuming continues from it. */
-  pause(stopReason: string) {
-    return this.transition({ to: 'paused', from: ['running', 'queued'], data: { stopReason, pauseRequested: false, workerId: null }, event: { stopReason } });
+  async pause(stopReason: string) {
+    const paused = await this.transition({ to: 'paused', from: ['running', 'queued'], data: { stopReason, pauseRequested: false, workerId: null }, event: { stopReason } });
+    if (paused) this.deps.metrics?.ended('paused');
+    return paused;
   }
 
   /** Handed back to the queue (the worker is shutting down): another worker continues from the last checkpoint. */
@@ -148,7 +160,9 @@ export class RunRecorder {
     return this.transition({ to: 'queued', from: ['running'], data: { workerId: null }, log: { level: 'info', message } });
   }
 
-  fail(error: { code: string; message: string }) {
-    return this.transition({ to: 'failed', from: ['running', 'queued'], data: { error, stopReason: error.code, finishedAt: new Date(), workerId: null }, event: { error } });
+  async fail(error: { code: string; message: string }) {
+    const failed = await this.transition({ to: 'failed', from: ['running', 'queued'], data: { error, stopReason: error.code, finishedAt: new Date(), workerId: null }, event: { error } });
+    if (failed) this.deps.metrics?.ended('failed', error.code);
+    return failed;
   }
 }

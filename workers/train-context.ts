@@ -6,6 +6,7 @@ import type { Storage } from '../src/storage/storage.ts';
 import type { RunLeases } from './run-lease.ts';
 import type { BackendInfo, TrainerProcess } from './trainer/trainer-process.ts';
 import type { TrainerPool } from './trainer/trainer-pool.ts';
+import type { WorkerMetrics } from '../src/metrics/worker-metrics.ts';
 
 /** What the train processor (train.processor.ts) and its supervision of a trainer share. */
 /**
@@ -42,6 +43,8 @@ export interface TrainProcessorDeps {
   shuttingDown: () => boolean;
   /** Fair share: re-bands the team's waiting jobs once its active runs changed (src/runs/fair-share.ts). */
   rebalance?: (teamId: string) => Promise<unknown>;
+  /** What GET /metrics reports of this worker (epochs, final statuses, restarts). */
+  metrics?: WorkerMetrics;
 }
 
 /** Where a run continues from: its furthest checkpoint (mid-epoch or not), or the start. */

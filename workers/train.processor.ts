@@ -84,6 +84,7 @@ function resumePointOf(checkpoint: Checkpoint | null): ResumePoint {
 async function logRestart(deps: TrainProcessorDeps, run: Run, recorder: RunRecorder, resume: ResumePoint) {
   const previousWorker = run.status === 'running' && run.workerId && run.workerId !== deps.workerId ? run.workerId : null;
   const takeover = previousWorker ? ` (worker ${previousWorker} stopped without finishing it)` : '';
+  if (previousWorker) deps.metrics?.restarted('takeover');
   if (resume.checkpoint) await recorder.log('info', `resumed from the checkpoint of ${checkpointLabel(resume.checkpoint.epoch, resume.batch)} on worker ${deps.workerId}${takeover}`);
   else if (previousWorker) await recorder.log('info', `restarted from the first epoch on worker ${deps.workerId}${takeover}`);
 }

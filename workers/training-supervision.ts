@@ -44,7 +44,7 @@ export async function superviseTraining(s: Supervision): Promise<string> {
     // A stop asked for before the trainer had the run: it stops at its first batch.
     if (entry.stop) trainer.cancel();
     const final = await training;
-    if (entry.stop === 'lease-lost') return await requeueJob(s.job, s.token);
+    if (entry.stop === 'lease-lost') return await giveUpLease(s);
     if (progress.handedBack) return await handBack(s, progress);
     if (final.type === 'failed') throw new UnrecoverableError(`${final.code}: ${final.message}`);
     return entry.stop === 'pause' && final.status === 'canceled' ? 'paused' : final.status;
@@ -102,7 +102,14 @@ async function recordMessage({ deps, job, recorder, entry, inputs }: Supervision
   }
 }
 
+/** The run is no longer this worker's (its lease connection broke): back to the queue as it is. */
+function giveUpLease(s: Supervision): Promise<string> {
+  s.deps.metrics?.restarted('lease-lost');
+  return requeueJob(s.job, s.token);
+}
+
 async function handBack({ deps, job, token, recorder }: Supervision, progress: Progress): Promise<never> {
+  deps.metrics?.restarted('handoff');
   await recorder.requeue(`worker ${deps.workerId} is shutting down; the run goes back to the queue and continues from the checkpoint of ${progress.lastCheckpoint}`);
   return requeueJob(job, token);
 }
@@ -114,7 +121,7 @@ async function handBack({ deps, job, token, recorder }: Supervision, progress: P
  */
 async function afterCrash(s: Supervision, progress: Progress, err: TrainerCrashedError): Promise<string> {
   const { job, recorder, entry } = s;
-  if (entry.stop === 'lease-lost') return requeueJob(job, s.token);
+  if (entry.stop === 'lease-lost') return giveUpLease(s);
   if (entry.stop === 'handoff') return handBack(s, progress);
   if (entry.stop === 'pause') {
     await recorder.pause(`paused by user after epoch ${progress.lastEpochDone}`);
@@ -129,5 +136,6 @@ async function afterCrash(s: Supervision, progress: Progress, err: TrainerCrashe
     throw new UnrecoverableError(err.message);
   }
   await recorder.log('warn', `${err.message}; retrying from the checkpoint of ${progress.lastCheckpoint}`);
+  s.deps.metrics?.restarted('crash');
   throw err;
 }

@@ -19,6 +19,11 @@ interface HeartbeatDeps {
   active: Map<string, ActiveRun>;
 }
 
+/** Three beats per TTL: a beat or two may be lost before the worker disappears from the list. */
+export function heartbeatEveryMs(config: AppConfig): number {
+  return Math.max(1000, (config.worker.heartbeatTtlS * 1000) / 3);
+}
+
 /**
  * Registers the worker (GET /v1/workers) and keeps it registered, three beats per TTL. Each
  * beat also reads the stop flags of the runs it trains from PostgreSQL: pub/sub is
@@ -53,6 +58,6 @@ export async function startHeartbeat(deps: HeartbeatDeps) {
   const timer = setInterval(() => {
     void beat();
     void pollStopFlags().catch((err) => log.warn({ err }, 'could not read stop requests'));
-  }, Math.max(1000, (config.worker.heartbeatTtlS * 1000) / 3));
+  }, heartbeatEveryMs(config));
   return { beat, stop: () => clearInterval(timer) };
 }

@@ -18,7 +18,9 @@ import { adapterFilterFor } from './trainer/adapter-filter.ts';
 import { TrainerPool } from './trainer/trainer-pool.ts';
 import type { BackendInfo } from './trainer/trainer-process.ts';
 import { listenForStopRequests, requestStop } from './stop-requests.ts';
-import { startHeartbeat } from './worker-heartbeat.ts';
+import { heartbeatEveryMs, startHeartbeat } from './worker-heartbeat.ts';
+import { startMetricsPublisher } from './metrics-publisher.ts';
+import { WorkerMetrics } from '../src/metrics/worker-metrics.ts';
 import { startReconcileLoop } from './reconcile-loop.ts';
 
 export interface RunningWorker {
@@ -59,11 +61,13 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
 
   const control = await listenForStopRequests({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, active });
   const heartbeat = await startHeartbeat({ db, redis, config, log, workerId, backend, active });
+  const metrics = new WorkerMetrics();
+  const metricsPublisher = startMetricsPublisher({ redis, redisPrefix: config.redisPrefix, workerId, metrics, everyMs: heartbeatEveryMs(config), log });
   const queue = new Queue(QueueName.train, { connection: duplicateRedis(redis), prefix: bullPrefix(config.redisPrefix) });
   const bullConnection = createRedis(config.redisUrl, 'trainyard-worker-bull');
   const processor = createTrainProcessor({
     db, redis, redisPrefix: config.redisPrefix, storage: new Storage(config.storageDir), pool, leases, workerId, backend,
-    checkpointIntervalS: config.worker.checkpointIntervalS, active, shuttingDown: () => shuttingDown,
+    checkpointIntervalS: config.worker.checkpointIntervalS, active, shuttingDown: () => shuttingDown, metrics,
     rebalance: (teamId) => rebalanceTeamQueue({ db, queue }, teamId),
   });
   const worker = new Worker(QueueName.train, processor, {
@@ -91,6 +95,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
       clearTimeout(grace);
       await pool.stop();
       await reconciler.settled();
+      await metricsPublisher.stop();
       await removeWorker(redis, config.redisPrefix, workerId).catch(() => {});
       await leases.close();
       await queue.close();

@@ -78,6 +78,13 @@ export class EventHub {
     return this.teams.size;
   }
 
+  /** Listeners across all teams: each open WebSocket stream is one (GET /metrics). */
+  get listeners(): number {
+    let count = 0;
+    for (const sub of this.teams.values()) count += sub.listeners.size;
+    return count;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.teams.clear();

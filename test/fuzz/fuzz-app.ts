@@ -4,7 +4,7 @@ import { COURSE_TABLE } from '../datasets/fixtures/csv.ts';
 import type { FuzzContext } from './request-arbitraries.ts';
 
 /** Settings of the app under fuzzing: no rate limits (every request should reach its route), short upload stalls. */
-export const FUZZ_APP_CONFIG = { RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURES_PER_MINUTE: '0', UPLOAD_IDLE_TIMEOUT_S: '0.2', BODY_LIMIT_BYTES: String(256 * 1024), UPLOAD_LIMIT_BYTES: String(256 * 1024) };
+export const FUZZ_APP_CONFIG = { METRICS_TOKEN: 'fuzz-metrics-token-not-guessable', RATE_LIMIT_PER_MINUTE: '0', AUTH_FAILURES_PER_MINUTE: '0', UPLOAD_IDLE_TIMEOUT_S: '0.2', BODY_LIMIT_BYTES: String(256 * 1024), UPLOAD_LIMIT_BYTES: String(256 * 1024) };
 
 /** A real app (PostgreSQL, Redis, storage) with two teams, each with a dataset and a queued run. */
 export async function startFuzzApp(): Promise<{ t: TestApp; ctx: FuzzContext }> {
