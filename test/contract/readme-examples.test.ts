@@ -10,6 +10,8 @@ import { tinyModelFiles } from '../models/fixtures.ts';
 import { atAddress, errorAnswers, readmeBlocks } from './readme-blocks.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
+/** The operator token the README's /metrics example sends, as an operator's shell would hold it. */
+const METRICS_TOKEN = 'readme-operator-token-0123456789';
 
 interface Ran {
   code: number | null;
@@ -66,18 +68,18 @@ describe('the README examples', () => {
 
   beforeAll(async () => {
     // The README's experiment runs to completion: the API's driver must run (tests turn it off by default).
-    stack = await startStack({ EXPERIMENT_DRIVER_INTERVAL_S: '0.5' });
+    stack = await startStack({ EXPERIMENT_DRIVER_INTERVAL_S: '0.5', METRICS_TOKEN });
     dir = await mkdtemp(path.join(os.tmpdir(), 'trainyard-readme-'));
     await writeExampleFiles(dir);
-    env = { ...process.env, DATABASE_URL: stack.config.databaseUrl, REDIS_URL: stack.config.redisUrl, LOG_LEVEL: 'silent' };
+    env = { ...process.env, DATABASE_URL: stack.config.databaseUrl, REDIS_URL: stack.config.redisUrl, LOG_LEVEL: 'silent', METRICS_TOKEN };
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('finds the examples: the key, five curl blocks, the WebSocket and the model loading', () => {
-    expect(shell.map((b) => b.line)).toHaveLength(6);
+  it('finds the examples: the key, six curl blocks (the last scrapes /metrics), the WebSocket and the model loading', () => {
+    expect(shell.map((b) => b.line)).toHaveLength(7);
     expect(js.some((b) => b.code.includes('new WebSocket'))).toBe(true);
     expect(js.some((b) => b.code.includes('loadLayersModel'))).toBe(true);
   });
