@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { CsvError, parse, type InfoRecord } from 'csv-parse';
 import { AppError } from '../errors/app-error.ts';
+import { readDecompressed } from './decompressed-stream.ts';
 
 export interface CsvRecord {
   /** 1-based line of the file where the record ends, as a spreadsheet numbers rows. */
@@ -12,12 +13,20 @@ export interface CsvRecord {
 const MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
- * Streams the records of a CSV file. Column counts are not enforced here (`relax_column_count`)
- * so the caller can name the ragged row in its own error; syntax errors (an unclosed quote)
- * become INVALID_DATASET with the line csv-parse stopped at.
+ * Most bytes of CSV text one upload may hold once gunzipped: a table of 4 GiB is far past what
+ * a worker trains from memory, and it bounds what a gzip bomb that keeps under the ratio can
+ * inflate to.
  */
-export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
-  const input = createReadStream(file);
+export const MAX_CSV_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Streams the records of a CSV file, raw or gzipped (a `.csv.gz` is gunzipped as it streams,
+ * stopped at `maxRatio` times its size: ZIP_BOMB). Column counts are not enforced here
+ * (`relax_column_count`) so the caller can name the ragged row in its own error; syntax errors
+ * (an unclosed quote) become INVALID_DATASET with the line csv-parse stopped at.
+ */
+export async function* readCsvRecords(file: string, maxRatio: number): AsyncGenerator<CsvRecord> {
+  const input = Readable.from(readDecompressed(file, { part: 'file', maxBytes: MAX_CSV_BYTES, maxRatio }));
   const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, max_record_size: MAX_RECORD_BYTES });
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);

@@ -13,6 +13,8 @@ export interface CsvParseOptions {
   task: DatasetTask;
   /** Whether the first record names the columns. */
   header: boolean;
+  /** Highest gunzipped/compressed ratio of a gzipped file (ZIP_MAX_COMPRESSION_RATIO). */
+  maxCompressionRatio: number;
 }
 
 /** More distinct labels than this is almost surely a numeric column meant for regression. */
@@ -66,7 +68,7 @@ async function scanCsv(file: string, options: CsvParseOptions): Promise<CsvScan>
   const classes = new Set<string>();
   let numSamples = 0;
   let features = new Float32Array(0);
-  for await (const record of readCsvRecords(file)) {
+  for await (const record of readCsvRecords(file, options.maxCompressionRatio)) {
     if (!layout) {
       layout = resolveLayout(record, options);
       stats = new ColumnStats(layout.featureIndices.length);
@@ -106,7 +108,7 @@ async function writeCsv(file: string, options: CsvParseOptions, scan: CsvScan, p
   const target = new Float32Array(layout.labelIndices.length);
   try {
     let skipHeader = options.header;
-    for await (const record of readCsvRecords(file)) {
+    for await (const record of readCsvRecords(file, options.maxCompressionRatio)) {
       if (skipHeader) {
         skipHeader = false;
         continue;

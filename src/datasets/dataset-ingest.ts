@@ -72,9 +72,9 @@ async function uploadBudget(db: Db, quotas: QuotaGuard | undefined, teamId: stri
 function parse(upload: UploadRequest, outDir: string, zipLimits: ZipLimits, budget?: WriteBudget): Promise<ParsedDataset> {
   switch (upload.format) {
     case 'csv':
-      return parseCsvDataset(upload.file.path, { label: upload.label, task: upload.task, header: upload.header }, outDir, budget);
+      // gzip files obey the zip entries' ratio limit: one knob for every compressed upload.
+      return parseCsvDataset(upload.file.path, { label: upload.label, task: upload.task, header: upload.header, maxCompressionRatio: zipLimits.maxCompressionRatio }, outDir, budget);
     case 'idx':
-      // gzip parts obey the zip entries' ratio limit: one knob for every compressed upload.
       return parseIdxDataset(upload.images.path, upload.labels.path, outDir, { maxCompressionRatio: zipLimits.maxCompressionRatio, budget });
     case 'image-zip':
       return parseImageZipDataset(upload.file.path, { width: upload.width, height: upload.height, color: upload.color }, zipLimits, outDir, budget);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { readDatasetArrays } from '../../src/datasets/dataset-files.ts';
@@ -51,6 +52,32 @@ describe('POST /v1/datasets (csv)', () => {
     }
     // Row 0, x1 = 73: (73 - 84.8) / std(x1).
     expect(features[0]).toBeCloseTo((73 - 84.8) / res.body.preprocessing.std[0], 5);
+  });
+
+  it('gunzips a gzipped CSV as it streams: the same dataset as the raw file', async () => {
+    const send = (file: Buffer, name: string) => upload().field('format', 'csv').field('label', 'y').field('task', 'regression').attach('file', file, name);
+    const raw = await send(Buffer.from(COURSE_TABLE), 'course.csv');
+    const gzipped = await send(gzipSync(COURSE_TABLE), 'course.csv.gz');
+    expect(gzipped.status).toBe(201);
+    expect(gzipped.body).toMatchObject({ numSamples: 5, inputShape: [3], targetShape: [1], preprocessing: raw.body.preprocessing, bytes: raw.body.bytes });
+    const [a, b] = await Promise.all([arraysOf(raw.body.id), arraysOf(gzipped.body.id)]);
+    expect(Array.from(b.features)).toEqual(Array.from(a.features));
+    expect(Array.from(b.targets)).toEqual(Array.from(a.targets));
+  });
+
+  it('refuses a truncated gzip stream (INVALID_DATASET) and a gzip bomb (ZIP_BOMB), keeping nothing', async () => {
+    const listed = async () => (await request(t.app.server).get('/v1/datasets?limit=100').set(team.auth)).body.items.length;
+    const before = await listed();
+    const truncated = gzipSync(COURSE_TABLE).subarray(0, 30);
+    const bad = await upload().field('format', 'csv').field('label', 'y').field('task', 'regression').attach('file', truncated, 'cut.csv.gz');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('INVALID_DATASET');
+    // 40 MB of one repeated row compresses about 1000:1, far beyond ZIP_MAX_COMPRESSION_RATIO (100).
+    const bomb = gzipSync(Buffer.from(`a,b,c,y\n${'1,2,3,4\n'.repeat(5_000_000)}`), { level: 9 });
+    const refused = await upload().field('format', 'csv').field('label', 'y').field('task', 'regression').attach('file', bomb, 'bomb.csv.gz');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('ZIP_BOMB');
+    expect(await listed()).toBe(before);
   });
 
   it('maps string labels to sorted class indices, with fields sent after the file', async () => {
