@@ -8,7 +8,7 @@ import type { WriteBudget } from './write-budget.ts';
  *
  * - `features.f32`: numSamples × prod(inputShape) little-endian Float32 values, row-major,
  *   already preprocessed (CSV: standardized);
- * - or `features.u8` instead (IDX): the same layout as unsigned pixel bytes, a quarter of the
+ * - or `features.u8` instead (IDX, image zips): the same layout as unsigned pixel bytes, a quarter of the
  *   size on disk and against the team's quota; read back as byte × 1/255, exactly the floats
  *   (and the `scale` preprocessing) the Float32 form held.
  * - `targets.f32`:  numSamples × prod(targetShape) values. For single-label classification

@@ -1,16 +1,17 @@
 import { AppError } from '../errors/app-error.ts';
-import { Float32FileWriter, featuresPath, targetsPath } from './dataset-files.ts';
+import { ByteFileWriter, Float32FileWriter, U8_FEATURE_SCALE, featuresU8Path, targetsPath } from './dataset-files.ts';
 import { decodeImage, probeImage, type DecodeTarget } from './image-decoder.ts';
 import { imageFolderLayout } from './image-folder-layout.ts';
 import type { ParsedDataset } from './parsed-dataset.ts';
-import { applyPreprocessing, type Preprocessing } from './preprocessing.ts';
+import type { Preprocessing } from './preprocessing.ts';
 import { ZipArchive, type ZipLimits } from './zip-archive.ts';
 import type { WriteBudget } from './write-budget.ts';
 
-/** Most Float32 feature bytes one image archive may become (a worker loads them whole). */
+/** Most Float32 feature bytes one image archive may become once loaded (a worker loads them whole). */
 export const MAX_IMAGE_FEATURE_BYTES = 4 * 1024 ** 3;
 
-const PIXEL_SCALE: Preprocessing = { kind: 'scale', factor: 1 / 255 };
+/** What reading `features.u8` applies (see dataset-files.ts): recorded so predict scales input alike. */
+const PIXEL_SCALE: Preprocessing = { kind: 'scale', factor: U8_FEATURE_SCALE };
 
 export interface ImageZipOptions {
   /** Size every image is resized to; default: the first image's (in class, then file-name order). */
@@ -22,7 +23,8 @@ export interface ImageZipOptions {
 
 /**
  * Converts a zip of class folders of PNG/JPEG images (see image-folder-layout.ts) into
- * `features.f32` (pixels scaled to [0, 1], height × width × channels per image) and
+ * `features.u8` (the decoded pixel bytes, height × width × channels per image, read back
+ * scaled to [0, 1]: a quarter of Float32's disk and quota) and
  * `targets.f32` (class index). Headers are read first when the size or colour must be
  * learned from the images, then each image is decoded and resized in turn, so memory holds
  * one image at a time. Any undecodable image fails the upload with INVALID_IMAGE naming it.
@@ -40,12 +42,12 @@ export async function parseImageZipDataset(zipFile: string, options: ImageZipOpt
       });
     }
 
-    const features = new Float32FileWriter(featuresPath(outDir), budget);
+    const features = new ByteFileWriter(featuresU8Path(outDir), budget);
     const targets = new Float32FileWriter(targetsPath(outDir), budget);
     try {
       for (const { file, label } of images) {
         const pixels = await decodeImage(await archive.read(file), file.path, target);
-        await features.push(applyPreprocessing(PIXEL_SCALE, Float32Array.from(pixels), pixels.length));
+        await features.push(pixels);
         await targets.push([label]);
       }
     } catch (err) {

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
@@ -44,8 +45,11 @@ describe('POST /v1/datasets (image-zip)', () => {
       numClasses: 2,
       classNames: ['cats', 'dogs'],
       preprocessing: { kind: 'scale', factor: 1 / 255 },
-      bytes: 4 * 12 * 4 + 4 * 4,
+      // Pixels are kept as bytes (one per value, as IDX's), targets as Float32.
+      bytes: 4 * 12 + 4 * 4,
     });
+    const stored = await readdir(path.join(t.config.storageDir, 'datasets', res.body.id));
+    expect(stored.sort()).toEqual(['features.u8', 'targets.f32']);
     const { features, targets } = await arraysOf(res.body.id);
     // Interleaved: cats/c1, dogs/d1, cats/c2, cats/c3.
     expect(Array.from(targets)).toEqual([0, 1, 0, 0]);
