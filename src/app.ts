@@ -66,7 +66,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
   await app.register(storagePlugin, { storageDir: config.storageDir });
   await app.register(authPlugin, { redisPrefix: config.redisPrefix, failuresPerMinute: config.http.authFailuresPerMinute, keyRecheckMs: config.http.wsKeyRecheckMs });
   await app.register(queuesPlugin, { redisPrefix: config.redisPrefix });
-  await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams, backend: config.compute.backend });
+  await app.register(computePlugin, { modelMaxParams: config.limits.modelMaxParams, modelMaxActivationBytes: config.limits.modelMaxActivationBytes, backend: config.compute.backend });
   await app.register(quotasPlugin, { retryAfterS: config.limits.quotaRetryAfterS });
   await app.register(experimentDriver, { redisPrefix: config.redisPrefix, intervalS: config.experiments.driverIntervalS });
   await app.register(metricsPlugin, { redisPrefix: config.redisPrefix });

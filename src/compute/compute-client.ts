@@ -26,6 +26,8 @@ export interface ComputeClientOptions {
   evaluateTimeoutMs?: number;
   /** Parameter budget a spec's model must fit (MODEL_MAX_PARAMS). Default: build-model's MAX_PARAMS. */
   modelMaxParams?: number;
+  /** Bytes one training batch's layer outputs may take (MODEL_MAX_ACTIVATION_BYTES). Default: activation-budget's MAX_ACTIVATION_BYTES. */
+  modelMaxActivationBytes?: number;
 }
 
 interface Pending {
@@ -113,7 +115,8 @@ export class ComputeClient {
   }
 
   private startChild(): Promise<ChildProcess> {
-    const args = [this.options.backend ?? 'cpu', String(this.options.modelCacheSize ?? 4), ...(this.options.modelMaxParams ? [String(this.options.modelMaxParams)] : [])];
+    const { backend, modelCacheSize, modelMaxParams, modelMaxActivationBytes } = this.options;
+    const args = [backend ?? 'cpu', String(modelCacheSize ?? 4), String(modelMaxParams ?? ''), String(modelMaxActivationBytes ?? '')];
     // Advanced serialization: predict inputs cross as typed arrays, not as JSON number lists.
     const child = fork(CHILD_ENTRY, args, { execArgv: this.options.execArgv ?? childExecArgv(), serialization: 'advanced' });
     return new Promise((resolve, reject) => {

@@ -12,10 +12,12 @@ import { predict } from './predict.ts';
 /**
  * The API's compute process: building a model to validate a spec and running predictions
  * are CPU-bound tfjs work that would stall every request if done on the API's event loop.
- * Arguments (from ComputeClient): backend choice, model cache size, optional parameter budget.
+ * Arguments (from ComputeClient): backend choice, model cache size, then the model budget:
+ * parameters and activation bytes (empty for the defaults).
  */
-const [backendArg = 'cpu', cacheArg = '4', maxParamsArg] = process.argv.slice(2);
+const [backendArg = 'cpu', cacheArg = '4', maxParamsArg, maxActivationArg] = process.argv.slice(2);
 const maxParams = maxParamsArg ? Number(maxParamsArg) : undefined;
+const maxActivationBytes = maxActivationArg ? Number(maxActivationArg) : undefined;
 const cache = new ModelCache(Math.max(1, Number(cacheArg) || 4));
 const send = (msg: ComputeChildMessage) => process.send?.(msg);
 
@@ -34,7 +36,7 @@ send({ type: 'ready', backend: selected.backend });
 async function handle(request: ComputeRequest): Promise<unknown> {
   switch (request.method) {
     case 'validateRunSpec':
-      return validateRunSpec(request.params.spec, request.params.dataset, maxParams);
+      return validateRunSpec(request.params.spec, request.params.dataset, maxParams, maxActivationBytes);
     case 'predict':
       return predict(await cache.get(request.params.modelDir), request.params);
     case 'evaluate':
@@ -42,7 +44,7 @@ async function handle(request: ComputeRequest): Promise<unknown> {
     case 'inspectModel':
       return inspectModel(request.params.modelDir);
     case 'validateTransferRunSpec':
-      return validateTransferRunSpec(request.params.spec, request.params.dataset, request.params.baseModelDir, maxParams);
+      return validateTransferRunSpec(request.params.spec, request.params.dataset, request.params.baseModelDir, maxParams, maxActivationBytes);
   }
 }
 

@@ -76,6 +76,8 @@ const envSchema = z.object({
   WS_KEY_RECHECK_S: z.coerce.number().min(0.1).default(1),
   /** Largest model a run may build, in parameters (VGG16 has 138M); larger specs answer 400 MODEL_TOO_LARGE. */
   MODEL_MAX_PARAMS: z.coerce.number().int().min(1).default(150_000_000),
+  /** Most bytes one training batch's layer outputs may take (Float32, every layer, batchSize samples); larger specs answer 400 MODEL_TOO_LARGE. */
+  MODEL_MAX_ACTIVATION_BYTES: z.coerce.number().int().min(1024 * 1024).default(8 * 1024 ** 3),
   /** The operator's bearer token for GET /metrics (Prometheus); empty: /metrics is off. Never a team key. */
   METRICS_TOKEN: z.union([z.literal(''), z.string().min(16, 'at least 16 characters (e.g. openssl rand -hex 24)')]).default(''),
   /** Seconds a client is told to wait (Retry-After) when a team quota refuses a request. */
@@ -105,6 +107,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
     metrics: { token: env.METRICS_TOKEN },
     limits: {
       modelMaxParams: env.MODEL_MAX_PARAMS,
+      modelMaxActivationBytes: env.MODEL_MAX_ACTIVATION_BYTES,
       quotaRetryAfterS: env.QUOTA_RETRY_AFTER_S,
     },
     datasets: {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KerasModelSpec } from '../spec/keras-spec.schema.ts';
 import { MAX_PARAMS, type BuildModelOptions } from './build-model.ts';
+import { kerasParamFloor } from './keras-param-floor.ts';
 import { modelError, modelTooLarge } from './model-error.ts';
 import { targetEncodingFor } from './target-encoding.ts';
 // tfjs reads a Keras document's `gelu_new` as `geluNew` (see gelu-new.activation.ts).
@@ -31,7 +32,8 @@ const shapeText = (shape: readonly (number | null)[]) => `[${shape.map((d) => d 
  * Builds the model a Keras `model.to_json()` document describes, with tfjs's own
  * deserializer (`tf.models.modelFromJSON`), then holds it to the same rules as a layer
  * list: one input of exactly the dataset's sample shape, one output that fits the targets,
- * at most MAX_PARAMS weights. Anything else is AppError INVALID_MODEL; the model is
+ * at most MAX_PARAMS weights (refused by arithmetic before building where the configs alone
+ * prove it, keras-param-floor.ts). Anything else is AppError INVALID_MODEL; the model is
  * disposed on failure, owned by the caller on success.
  */
 export async function buildKerasModel(spec: KerasModelSpec, options: BuildModelOptions): Promise<tf.LayersModel> {
@@ -39,6 +41,9 @@ export async function buildKerasModel(spec: KerasModelSpec, options: BuildModelO
   if (unsupported.length > 0) {
     throw modelError(`tfjs cannot build these Keras classes: ${unsupported.join(', ')}`, { unsupported });
   }
+  const maxParams = options.maxParams ?? MAX_PARAMS;
+  const floor = kerasParamFloor(spec.keras);
+  if (floor > maxParams) throw modelTooLarge(maxParams, { atLeastParams: floor });
   let model: tf.LayersModel;
   try {
     // modelFromJSON rewrites the config it is given (snake_case to camelCase); keep the spec intact.
@@ -58,7 +63,6 @@ export async function buildKerasModel(spec: KerasModelSpec, options: BuildModelO
       });
     }
     const params = model.countParams();
-    const maxParams = options.maxParams ?? MAX_PARAMS;
     if (params > maxParams) throw modelTooLarge(maxParams, { totalParams: params });
     const output = model.outputs[0].shape.slice(1);
     if (output.some((d) => d === null)) throw modelError(`the Keras model's output shape ${shapeText(output)} is not fully known`);

@@ -6,6 +6,7 @@ import type { DatasetShape } from './dataset-shape.ts';
 import type { ModelSummary } from './model-summary.ts';
 import { checkCompileForTask } from './check-compile-for-task.ts';
 import { summarizeWithinBudget } from './summarize-within-budget.ts';
+import { MAX_ACTIVATION_BYTES } from './activation-budget.ts';
 
 /**
  * Proves a (schema-valid) run spec fits its dataset before it is queued: the loss and
@@ -18,9 +19,10 @@ export async function validateRunSpec(
   spec: Pick<RunSpec, 'model' | 'compile' | 'fit'>,
   dataset: DatasetShape,
   maxParams = MAX_PARAMS,
+  maxActivationBytes = MAX_ACTIVATION_BYTES,
 ): Promise<ModelSummary> {
   if (!spec.model) throw new AppError('VALIDATION_FAILED', 'model is required', { path: ['model'] });
   checkCompileForTask(spec.compile, dataset.task);
   const model = await buildRunModel(spec.model, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed, maxParams });
-  return summarizeWithinBudget(model, maxParams);
+  return summarizeWithinBudget(model, maxParams, { batchSize: spec.fit.batchSize, maxBytes: maxActivationBytes });
 }

@@ -5,6 +5,7 @@ import type { DatasetShape } from './dataset-shape.ts';
 import type { ModelSummary } from './model-summary.ts';
 import { checkCompileForTask } from './check-compile-for-task.ts';
 import { summarizeWithinBudget } from './summarize-within-budget.ts';
+import { MAX_ACTIVATION_BYTES } from './activation-budget.ts';
 
 /**
  * Proves a transfer spec fits its dataset before it is queued: the base loads, takes the
@@ -17,8 +18,9 @@ export async function validateTransferRunSpec(
   dataset: DatasetShape,
   baseModelDir: string,
   maxParams = MAX_PARAMS,
+  maxActivationBytes = MAX_ACTIVATION_BYTES,
 ): Promise<ModelSummary> {
   checkCompileForTask(spec.compile, dataset.task);
   const { model } = await buildTransferModel(baseModelDir, spec.transfer!, { ...dataset, loss: spec.compile.loss, seed: spec.fit.seed });
-  return summarizeWithinBudget(model, maxParams);
+  return summarizeWithinBudget(model, maxParams, { batchSize: spec.fit.batchSize, maxBytes: maxActivationBytes });
 }

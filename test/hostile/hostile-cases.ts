@@ -35,6 +35,8 @@ export const HOSTILE_APP_CONFIG = {
   BODY_LIMIT_BYTES: String(16 * 1024),
   UPLOAD_LIMIT_BYTES: String(64 * 1024),
   MODEL_MAX_PARAMS: '5000',
+  // 1 MiB of layer outputs per batch: the specs below stay far under it, except the one meant to cross it.
+  MODEL_MAX_ACTIVATION_BYTES: String(1024 * 1024),
   ZIP_MAX_EXPANDED_BYTES: String(48 * 1024),
   ZIP_MAX_ENTRIES: '40',
   // A multipart body that ends inside a part is refused once this passes with nothing left to read.
@@ -173,6 +175,14 @@ export const runCases: HostileCase[] = [
   { name: 'oversized JSON (413)', send: submitRaw((c) => JSON.stringify({ ...runSpec(c.datasetId), padding: 'x'.repeat(20 * 1024) })), status: 413, code: 'PAYLOAD_TOO_LARGE' },
   { name: 'text/plain body', send: submitRaw((c) => JSON.stringify(runSpec(c.datasetId)), 'text/plain'), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   { name: 'model over MODEL_MAX_PARAMS', send: submit((s) => s.model.layers.unshift({ type: 'dense', units: 4000 })), status: 400, code: 'MODEL_TOO_LARGE' },
+  // 500 units × 4 bytes × 1,024 samples = 2 MB of outputs in one batch, with only 2,000 weights.
+  { name: 'batch over MODEL_MAX_ACTIVATION_BYTES', send: submit((s) => { s.model.layers.unshift({ type: 'dense', units: 500 }); s.fit.batchSize = 1024; }), status: 400, code: 'MODEL_TOO_LARGE' },
+  {
+    name: 'a Keras Dense of 10⁹ units',
+    send: submit((s) => (s.model = { keras: { class_name: 'Sequential', config: { name: 'huge', layers: [{ class_name: 'Dense', config: { units: 1e9, batch_input_shape: [null, 3] } }] } } })),
+    status: 400,
+    code: 'MODEL_TOO_LARGE',
+  },
   { name: 'layers that do not fit the data', send: submit((s) => s.model.layers.unshift({ type: 'conv2d', filters: 2, kernelSize: 3 })), status: 400, code: 'INVALID_MODEL' },
   { name: 'classification loss on a regression dataset', send: submit((s) => (s.compile.loss = 'categoricalCrossentropy')), status: 400, code: 'VALIDATION_FAILED' },
   { name: "another team's dataset", send: async (c) => answer(await request(c.server).post('/v1/runs').set(c.auth).send(runSpec(c.otherDatasetId))), status: 404, code: 'NOT_FOUND' },

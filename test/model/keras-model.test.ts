@@ -6,6 +6,7 @@ import { buildRunModel } from '../../src/model/build-run-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
 import type { DatasetShape } from '../../src/model/dataset-shape.ts';
 import { unsupportedKerasClasses } from '../../src/model/keras-model.ts';
+import { kerasParamFloor } from '../../src/model/keras-param-floor.ts';
 import { modelSpecSchema } from '../../src/spec/model-spec.schema.ts';
 import { summarizeModel } from '../../src/model/model-summary.ts';
 
@@ -64,6 +65,26 @@ describe('Keras model JSON', () => {
     expect(err.message).toBe("the Keras model takes inputs of shape [8, 8, 1] but the dataset's samples are [28, 28, 1]");
     const classes = await buildError({ keras: keras() }, { ...images, numClasses: 5 });
     expect(classes.message).toContain('5 classes');
+  });
+
+  it('refuses a layer sized beyond any machine by arithmetic on its config, before tfjs allocates a weight', async () => {
+    const doc = keras();
+    const dense = doc.config.layers.find((l) => l.class_name === 'Dense')!;
+    dense.config.units = 1e9;
+    const tensorsBefore = tf.memory().numTensors;
+    const err = await buildError({ keras: doc });
+    expect(err.code).toBe('MODEL_TOO_LARGE');
+    expect(err.details).toMatchObject({ atLeastParams: expect.any(Number), maxParams: 150_000_000 });
+    expect((err.details as { atLeastParams: number }).atLeastParams).toBeGreaterThanOrEqual(1e9);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
+
+  it('reads the floor of Embedding, recurrent and conv layers from their configs, nested models included', () => {
+    const layer = (class_name: string, config: Record<string, unknown>) => ({ class_name, config });
+    const inner = layer('Sequential', { layers: [layer('Embedding', { input_dim: 1000, output_dim: 64 }), layer('LSTM', { units: 32 })] });
+    const doc = layer('Functional', { layers: [inner, layer('Conv2D', { filters: 8, kernel_size: [3, 3] }), layer('Dense', { units: 10 }), layer('Dropout', { rate: 0.5 })] });
+    expect(kerasParamFloor(doc)).toBe(1000 * 64 + 4 * 32 * 32 + 8 * 9 + 10);
+    expect(kerasParamFloor(layer('Dense', { units: 'many' }))).toBe(0);
   });
 
   it('lists every class tfjs cannot build', async () => {

@@ -10,8 +10,8 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async (app, opts: { modelMaxParams?: number; backend?: BackendChoice }) => {
-    const compute = new ComputeClient({ modelMaxParams: opts.modelMaxParams, backend: opts.backend });
+  async (app, opts: { modelMaxParams?: number; modelMaxActivationBytes?: number; backend?: BackendChoice }) => {
+    const compute = new ComputeClient({ modelMaxParams: opts.modelMaxParams, modelMaxActivationBytes: opts.modelMaxActivationBytes, backend: opts.backend });
     app.decorate('compute', compute);
     app.addHook('onClose', async () => compute.close());
   },
