@@ -18,8 +18,8 @@ export function reportError(err: unknown, out: Output, url?: string): number {
 function describe(err: unknown, url?: string): { code: string; message: string; details?: unknown } {
   if (err instanceof TrainyardApiError) return { code: err.code, message: err.message, details: err.details };
   if (err instanceof CliError) return { code: err.code, message: err.message };
-  const cause = (err as { cause?: { code?: string } }).cause;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   // fetch throws a bare "fetch failed" with the socket's reason in `cause`.
-  if (err instanceof TypeError && cause?.code) return { code: 'UNREACHABLE', message: `cannot reach ${url ?? 'the API'}: ${cause.code}` };
+  if (err instanceof TypeError && cause) return { code: 'UNREACHABLE', message: `cannot reach ${url ?? 'the API'}: ${cause.code ?? cause.message}` };
   return { code: 'CLI_FAILED', message: (err as Error).message ?? String(err) };
 }
