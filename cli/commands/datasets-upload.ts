@@ -45,7 +45,7 @@ export async function uploadDatasets(ctx: CliContext, files: string[], options: 
   const parts = await Promise.all(partNames(options.format, files).map((field, i) => uploadFile(field, files[i])));
   const { format, ...rest } = options;
   const fields = { format, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) } as UploadDatasetOptions['fields'];
-  const bar = byteProgressBar(`uploading ${parts.map((p) => p.filename).join(' + ')}`);
+  const bar = byteProgressBar(`uploading ${parts.map((p) => p.filename).join(' + ')}`, !ctx.out.json);
   try {
     const dataset = await client.uploadDataset({ fields, files: parts, onProgress: (sent, total) => bar.update(sent, total) });
     bar.stop();

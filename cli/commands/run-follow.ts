@@ -28,8 +28,9 @@ function epochTable(first: EpochEvent) {
 function statusLine(ctx: CliContext, e: StatusEvent): string {
   const { green, red, yellow, bold } = ctx.out.colours;
   const paint = e.status === 'completed' ? green : e.status === 'failed' ? red : e.status === 'canceled' ? yellow : bold;
-  const extra = [e.backend && `on ${e.backend}`, e.device, e.stopReason, e.error && `${e.error.code}: ${e.error.message}`].filter(Boolean).join(', ');
-  return `${paint(e.status)}${extra ? ` ${extra}` : ''}`;
+  const where = [e.backend && ` on ${e.backend}`, e.device && ` (${e.device})`].filter(Boolean).join('');
+  const why = e.error ? ` ${e.error.code}: ${e.error.message}` : e.stopReason ? `: ${e.stopReason}` : '';
+  return `${paint(e.status)}${where}${why}`;
 }
 
 /**

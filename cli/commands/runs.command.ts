@@ -39,7 +39,7 @@ function createCommand(runs: Command) {
         return;
       }
       if (ctx.out.json) ctx.out.jsonLine(run);
-      else ctx.out.note(`run ${run.id} ${run.status}`);
+      else ctx.out.note(`run ${run.id}`);
       process.exitCode = await followRun(ctx, client, run.id);
     }));
 }

@@ -3,10 +3,10 @@ import { formatBytes } from './format.ts';
 
 /**
  * Bytes sent of an upload, as a bar on stderr. cli-progress draws only on a terminal
- * (`noTTYOutput` is off), so piped and --json runs print nothing of it; `stop` leaves the final
- * bar on its own line and gives the cursor back.
+ * (`noTTYOutput` is off), and not at all unless `shown` (off with --json), so piped and scripted
+ * runs print nothing of it; `stop` leaves the final bar on its own line and gives the cursor back.
  */
-export function byteProgressBar(label: string) {
+export function byteProgressBar(label: string, shown: boolean) {
   const bar = new SingleBar({
     format: `${label} [{bar}] {percentage}% | {sent} / {size}`,
     hideCursor: true,
@@ -16,6 +16,7 @@ export function byteProgressBar(label: string) {
   let started = false;
   return {
     update(sent: number, total: number) {
+      if (!shown) return;
       const payload = { sent: formatBytes(sent), size: formatBytes(total) };
       if (!started) bar.start(total, sent, payload);
       else bar.update(sent, payload);

@@ -59,11 +59,11 @@ describe('trainyard CLI: runs and experiments', () => {
     expect(ran.code, ran.stderr).toBe(0);
     const lines = ran.stdout.trim().split('\n');
     expect(lines[0]).toBe('queued');
-    expect(lines).toContain(lines.find((l) => /^running on cpu/.test(l)));
+    expect(lines.some((l) => /^running on cpu/.test(l))).toBe(true);
     expect(lines.find((l) => l.startsWith('epoch'))).toMatch(/^epoch\s+loss\s+ms\s+samples\/s$/);
     expect(lines.filter((l) => EPOCH_ROW.test(l)).map((l) => Number(l.split(/\s+/)[0]))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(lines.at(-1)).toMatch(/^completed/);
-    runId = /run ([0-9a-f-]{36}) queued/.exec(ran.stderr)![1];
+    runId = /^run ([0-9a-f-]{36})$/m.exec(ran.stderr)![1];
   });
 
   it('--follow --json streams the run and then each event as one JSON line', { timeout: 120_000 }, async () => {
@@ -85,7 +85,7 @@ describe('trainyard CLI: runs and experiments', () => {
   it('exits 3 when the followed run is canceled from another shell', { timeout: 120_000 }, async () => {
     const follow = startCli(['runs', 'create', '-f', await spec('long.json', regression(scores, { epochs: 10_000 })), '--follow'], env, home.dir);
     await follow.waitFor((out) => out.split('\n').some((l) => EPOCH_ROW.test(l)));
-    const id = /run ([0-9a-f-]{36}) queued/.exec(follow.stderr())![1];
+    const id = /^run ([0-9a-f-]{36})$/m.exec(follow.stderr())![1];
     const cancel = await cli('runs', 'cancel', id);
     expect(cancel.code, cancel.stderr).toBe(0);
     const ran = await follow.done;
