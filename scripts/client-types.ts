@@ -25,6 +25,8 @@ const RECURSIVE_ALIAS = '\n/** A finite number, or an array of NestedNumbers (th
 
 async function generateClientTypes(): Promise<string> {
   const ast = await openapiTS(pathToFileURL(SPEC), {
+    // A property with a default is still optional in what a client sends (`fit.batchSize`).
+    defaultNonNullable: false,
     transform: (_schema, { path: at }) => (at === RECURSIVE ? ts.factory.createTypeReferenceNode('NestedNumbers') : undefined),
   });
   return COMMENT_HEADER + astToString(ast) + RECURSIVE_ALIAS;

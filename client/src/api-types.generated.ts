@@ -824,7 +824,7 @@ export interface components {
              * @default true
              * @enum {string}
              */
-            header: "true" | "false" | "1" | "0";
+            header?: "true" | "false" | "1" | "0";
         };
         IdxUpload: {
             /**
@@ -1135,7 +1135,7 @@ export interface components {
             low: number;
             high: number;
             /** @default 1 */
-            step: number;
+            step?: number;
         } | {
             /** @enum {string} */
             type: "logInt";
@@ -1147,7 +1147,7 @@ export interface components {
             /** @enum {string} */
             type: "grid";
             /** @default 3 */
-            points: number;
+            points?: number;
         } | {
             /** @enum {string} */
             type: "random";
@@ -1157,7 +1157,7 @@ export interface components {
             minEpochs: number;
             maxEpochs: number;
             /** @default 3 */
-            reductionFactor: number;
+            reductionFactor?: number;
         };
         CreateExperiment: {
             name: string;
@@ -1174,11 +1174,11 @@ export interface components {
                  * @default min
                  * @enum {string}
                  */
-                mode: "min" | "max";
+                mode?: "min" | "max";
             };
             maxTrials: number;
             /** @default 2 */
-            maxConcurrentTrials: number;
+            maxConcurrentTrials?: number;
             seed?: number;
         };
         /** @description At least one of the two; neither may shrink. */
@@ -1359,7 +1359,7 @@ export interface components {
              * @description Higher runs sooner.
              * @default 50
              */
-            priority: number;
+            priority?: number;
         };
         /**
          * @description One of three forms, chosen by its key: `{ layers }` (a layer list: sequential, or a graph
@@ -1791,12 +1791,12 @@ export interface components {
         FitSpec: {
             epochs: number;
             /** @default 32 */
-            batchSize: number;
+            batchSize?: number;
             /**
              * @description Fraction held out for validation, the last part of the data left after the test split, as Keras does, but after a shuffle by the run's seed (so a dataset sorted by class still validates on every class). Not with `validationDatasetId`.
              * @default 0
              */
-            validationSplit: number;
+            validationSplit?: number;
             /**
              * Format: uuid
              * @description A separate ready dataset of the team, shaped like the training data, to validate on each epoch instead of `validationSplit`.
@@ -1806,7 +1806,7 @@ export interface components {
              * @description Fraction held out first, never trained on, evaluated once at the end. `validationSplit + testSplit` must stay below 1. Not with `testDatasetId`.
              * @default 0
              */
-            testSplit: number;
+            testSplit?: number;
             /**
              * Format: uuid
              * @description A separate ready dataset of the team to evaluate at the end instead of `testSplit`.
@@ -1823,7 +1823,7 @@ export interface components {
              * @description Shuffle the training samples every epoch.
              * @default true
              */
-            shuffle: boolean;
+            shuffle?: boolean;
             /** @description Makes shuffling, the splits and weight initialisation reproducible. When absent a random seed is chosen and stored with the run (`spec.fit.seed`), so a resumed run repeats its data order. */
             seed?: components["schemas"]["Seed"];
         };
@@ -1900,12 +1900,12 @@ export interface components {
              * @description How many of the base's last layers (its old classifier) to drop.
              * @default 0
              */
-            popLayers: number;
+            popLayers?: number;
             /**
              * @description Layers appended after the popped base, in order; no `inputs`.
              * @default []
              */
-            replaceHead: components["schemas"]["Layer"][];
+            replaceHead?: components["schemas"]["Layer"][];
             freezeUpTo?: components["schemas"]["LayerRef"];
             phases: {
                 epochs: number;
@@ -1926,12 +1926,12 @@ export interface components {
              * @description Degrees; the angle is drawn from [-rotation, rotation].
              * @default 0
              */
-            rotation: number;
+            rotation?: number;
             /**
              * @description Fraction of the height and width (or `[height, width]`) by which a sample may move along each axis.
              * @default 0
              */
-            shift: number | number[];
+            shift?: number | number[];
             /**
              * @description Scale factor range [min, max]; above 1 zooms in (the course's 1.0–1.6).
              * @default [
@@ -1939,22 +1939,22 @@ export interface components {
              *       1
              *     ]
              */
-            zoom: number[];
+            zoom?: number[];
             /**
              * @description Mirror left–right with probability 1/2.
              * @default false
              */
-            horizontalFlip: boolean;
+            horizontalFlip?: boolean;
             /**
              * @description Mirror top–bottom with probability 1/2.
              * @default false
              */
-            verticalFlip: boolean;
+            verticalFlip?: boolean;
             /**
              * @description Degrees; the shear angle is drawn from [-shear, shear].
              * @default 0
              */
-            shear: number;
+            shear?: number;
             /**
              * @description Range [min, max]; one axis, drawn at random, is scaled by a factor from it.
              * @default [
@@ -1962,13 +1962,13 @@ export interface components {
              *       1
              *     ]
              */
-            stretch: number[];
+            stretch?: number[];
             /**
              * @description How pixels from outside the image are filled.
              * @default nearest
              * @enum {string}
              */
-            fillMode: "nearest" | "constant" | "reflect" | "wrap";
+            fillMode?: "nearest" | "constant" | "reflect" | "wrap";
             /** @description Makes the draws reproducible; default: `fit.seed`. */
             seed?: number;
         };
@@ -1980,12 +1980,12 @@ export interface components {
                  * @description An epoch improves only when it beats the best by more than this.
                  * @default 0
                  */
-                minDelta: number;
+                minDelta?: number;
                 /**
                  * @description Epochs without improvement before training stops.
                  * @default 0
                  */
-                patience: number;
+                patience?: number;
                 mode?: components["schemas"]["MonitorMode"];
                 /** @description Training stops unless the monitored value beats this within `patience` epochs. */
                 baseline?: number;
@@ -1993,7 +1993,7 @@ export interface components {
                  * @description The final model gets the weights of the best epoch, not the last one.
                  * @default false
                  */
-                restoreBestWeights: boolean;
+                restoreBestWeights?: boolean;
             };
             modelCheckpoint?: {
                 monitor?: components["schemas"]["MonitorName"];
@@ -2002,12 +2002,12 @@ export interface components {
                  * @description Save only epochs whose monitored value beats every earlier saved one.
                  * @default false
                  */
-                saveBestOnly: boolean;
+                saveBestOnly?: boolean;
                 /**
                  * @description Consider saving every N epochs.
                  * @default 1
                  */
-                everyEpochs: number;
+                everyEpochs?: number;
                 /** @description Checkpoints kept; older ones are deleted (never the latest). Default: all. */
                 keep?: number;
             };
@@ -2017,21 +2017,21 @@ export interface components {
                  * @description new rate = rate × factor.
                  * @default 0.1
                  */
-                factor: number;
+                factor?: number;
                 /** @default 10 */
-                patience: number;
+                patience?: number;
                 /** @default 0.0001 */
-                minDelta: number;
+                minDelta?: number;
                 /**
                  * @description Epochs to wait after lowering the rate before counting again.
                  * @default 0
                  */
-                cooldown: number;
+                cooldown?: number;
                 /**
                  * @description The rate never goes below this.
                  * @default 0
                  */
-                minLR: number;
+                minLR?: number;
                 mode?: components["schemas"]["MonitorMode"];
             };
             learningRateSchedule?: components["schemas"]["LearningRateSchedule"];
@@ -2047,14 +2047,14 @@ export interface components {
             type: "exponentialDecay";
             decayRate: number;
             /** @default 1 */
-            decayEpochs: number;
+            decayEpochs?: number;
             /** @default false */
-            staircase: boolean;
+            staircase?: boolean;
         } | {
             /** @enum {string} */
             type: "stepDecay";
             /** @default 0.5 */
-            factor: number;
+            factor?: number;
             everyEpochs: number;
         } | {
             /** @enum {string} */
@@ -2064,7 +2064,7 @@ export interface components {
              * @description The floor, as a fraction of lr0.
              * @default 0
              */
-            alpha: number;
+            alpha?: number;
         };
         /** @description One WebSocket message: `{ seq, type, runId, at, ...data }`, `data` shaped by `type`. */
         RunEvent: components["schemas"]["StatusEvent"] | components["schemas"]["EpochEvent"] | components["schemas"]["CheckpointEvent"] | components["schemas"]["LogEvent"];
