@@ -4,6 +4,7 @@ import { formatNumber, formatTime } from '../output/format.ts';
 import { formatTable } from '../output/table.ts';
 
 type Run = components['schemas']['Run'];
+type EpochMetrics = components['schemas']['EpochMetrics'];
 
 export function paintStatus(colours: Colours, status: string): string {
   if (status === 'completed') return colours.green(status);
@@ -32,4 +33,13 @@ export function runDetails(colours: Colours, run: Run): string[] {
   if (run.testMetrics) lines.push(`test:     ${metricsText(run.testMetrics)}`);
   lines.push(`started:  ${formatTime(run.startedAt)}`, `finished: ${formatTime(run.finishedAt)}`);
   return lines;
+}
+
+/** `runs metrics`: one row per epoch; validation and accuracy columns only when the run has them. */
+export function metricsTable(epochs: EpochMetrics[]): string {
+  const optional = (['acc', 'val_loss', 'val_acc'] as const).filter((k) => epochs.some((e) => e[k] !== null && e[k] !== undefined));
+  return formatTable(
+    ['EPOCH', 'LOSS', ...optional.map((k) => k.toUpperCase()), 'MS', 'SAMPLES/S'],
+    epochs.map((e) => [String(e.epoch), formatNumber(e.loss), ...optional.map((k) => formatNumber(e[k])), String(e.durationMs), formatNumber(Math.round(e.samplesPerSec))]),
+  );
 }

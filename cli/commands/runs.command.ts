@@ -6,7 +6,7 @@ import { downloadModel } from './run-download.ts';
 import { followRun } from './run-follow.ts';
 import { runLogs } from './run-logs.ts';
 import { predict } from './run-predict.ts';
-import { paintStatus, runDetails, runsTable } from './run-view.ts';
+import { metricsTable, paintStatus, runDetails, runsTable } from './run-view.ts';
 
 type RunStatus = components['schemas']['RunStatus'];
 
@@ -63,6 +63,15 @@ function readCommands(runs: Command) {
       const { api } = await ctx.client();
       const run = await unwrap(api.GET('/v1/runs/{id}', { params: { path: { id } } }));
       ctx.out.answer(run, () => runDetails(ctx.out.colours, run).forEach((l) => ctx.out.line(l)));
+    }));
+  runs
+    .command('metrics')
+    .description("every finished epoch's metrics, durations and throughput")
+    .argument('<id>')
+    .action(action(async (ctx, id: string) => {
+      const { api } = await ctx.client();
+      const metrics = await unwrap(api.GET('/v1/runs/{id}/metrics', { params: { path: { id } } }));
+      ctx.out.answer(metrics, () => ctx.out.line(metricsTable(metrics.epochs)));
     }));
   runs
     .command('logs')
