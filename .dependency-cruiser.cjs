@@ -13,6 +13,20 @@ module.exports = {
       to: { path: '^workers/' },
     },
     {
+      name: 'client-stands-alone',
+      comment: 'client/ is published as its own package (@trainyard/client): it may import only itself and its own dependencies.',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { pathNot: ['^client/', '(^|/)node_modules/openapi-fetch/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'cli-talks-through-the-client',
+      comment: 'The CLI is an API client like any other: all its HTTP goes through the typed client, never into the service\'s code.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: ['^src/', '^workers/'] },
+    },
+    {
       name: 'no-circular',
       comment: 'Modules that import each other cannot be read, tested or changed apart.',
       severity: 'error',
@@ -39,7 +53,7 @@ module.exports = {
       severity: 'error',
       from: {
         orphan: true,
-        pathNot: ['\\.d\\.ts$', '(^|/)\\.[^/]+\\.(c|m)?js$', '^src/(server|start)\\.ts$', '^src/admin/cli\\.ts$', '^src/startup/prepare-database\\.cli\\.ts$', '^workers/worker\\.ts$', '\\.child\\.ts$', '^src/generated/'],
+        pathNot: ['\\.d\\.ts$', '(^|/)\\.[^/]+\\.(c|m)?js$', '^src/(server|start)\\.ts$', '^src/admin/cli\\.ts$', '^src/startup/prepare-database\\.cli\\.ts$', '^workers/worker\\.ts$', '^cli/main\\.ts$', '^client/src/index\\.ts$', '\\.child\\.ts$', '^src/generated/'],
       },
       to: {},
     },

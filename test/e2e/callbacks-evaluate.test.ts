@@ -72,7 +72,7 @@ describe('end to end: callbacks, splits and evaluate', () => {
       .send(spec({ testSplit: 0.25, validationDatasetId: ids.validation }, { modelCheckpoint: { keep: 2 }, earlyStopping: { patience: 10 } }));
     expect(submit.status).toBe(201);
     runId = submit.body.id;
-    const events = await collectUntilFinished(`${stack.wsUrl}/v1/runs/${runId}/events`, team.auth);
+    const events = await collectUntilFinished(stack.clientFor(team.key), runId);
     expect(events.at(-1)).toMatchObject({ type: 'status', status: 'completed', stopReason: 'completed all 6 epochs' });
     expect(events.filter((e) => e.type === 'log').map((e) => e.message)).toContain('modelCheckpoint: removed the checkpoint of epoch 1 (keep 2)');
 

@@ -28,7 +28,7 @@ describe('end to end: graph, Keras JSON and multi-label runs', () => {
   afterAll(async () => stack?.close());
 
   const submit = (body: object) => request(stack.app.server).post('/v1/runs').set(team.auth).send(body);
-  const finish = (runId: string) => collectUntilFinished(`${stack.wsUrl}/v1/runs/${runId}/events`, team.auth);
+  const finish = (runId: string) => collectUntilFinished(stack.clientFor(team.key), runId);
   const epochsOf = (events: { type: string }[]) => events.filter((e) => e.type === 'epoch') as unknown as { metrics: Record<string, number> }[];
 
   it('trains a tiny ResNet-style graph: conv → residual add → global pooling → dense', async () => {

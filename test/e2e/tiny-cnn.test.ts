@@ -57,7 +57,7 @@ describe('end to end: a tiny CNN on generated 28×28 images', () => {
     expect(submit.status).toBe(201);
     expect(submit.body.modelSummary.totalParams).toBe(4 * 9 + 4 + 13 * 13 * 4 * 2 + 2);
 
-    const events = await collectUntilFinished(`${stack.wsUrl}/v1/runs/${submit.body.id}/events`, team.auth);
+    const events = await collectUntilFinished(stack.clientFor(team.key), submit.body.id);
     const epochs = events.filter((e) => e.type === 'epoch') as unknown as { metrics: Record<string, number> }[];
     expect(epochs).toHaveLength(4);
     expect(Object.keys(epochs[0].metrics)).toEqual(expect.arrayContaining(['loss', 'acc', 'val_loss', 'val_acc']));

@@ -29,7 +29,7 @@ describe('end to end: transfer learning from a finished run', () => {
 
   const api = () => request(stack.app.server);
   const finish = async (runId: string) => {
-    const events = await collectUntilFinished(`${stack.wsUrl}/v1/runs/${runId}/events`, team.auth);
+    const events = await collectUntilFinished(stack.clientFor(team.key), runId);
     const final = events.at(-1)!;
     expect(final, JSON.stringify(events.filter((e) => e.type === 'log' || e.type === 'status'))).toMatchObject({ type: 'status', status: 'completed' });
     return events;
@@ -92,9 +92,9 @@ describe('end to end: transfer learning from a finished run', () => {
     expect(submit.body.totalEpochs).toBe(3);
 
     const events = await finish(submit.body.id);
-    const epochs = events.filter((e) => e.type === 'epoch') as unknown as { epoch: number; metrics: Record<string, number> }[];
+    const epochs = events.filter((e) => e.type === 'epoch');
     expect(epochs.map((e) => [e.epoch, e.metrics.phase])).toEqual([[1, 1], [2, 1], [3, 2]]);
-    const phaseLogs = events.filter((e) => e.type === 'log' && /^phase \d of 2/.test(String(e.message))).map((e) => String(e.message));
+    const phaseLogs = events.flatMap((e) => (e.type === 'log' && /^phase \d of 2/.test(e.message) ? [e.message] : []));
     expect(phaseLogs).toHaveLength(2);
     expect(phaseLogs[0]).toMatch(/^phase 1 of 2 \(epochs 1–2\): feature extraction/);
     expect(phaseLogs[1]).toMatch(/^phase 2 of 2 \(epochs 3–3\): fine-tuning: base layers 1–2 \("conv2" up\).*learning rate 0\.001/);

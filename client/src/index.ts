@@ -1,0 +1,8 @@
+export { createTrainyardClient, type TrainyardClient, type TrainyardClientOptions } from './create-client.ts';
+export { TrainyardApiError } from './api-error.ts';
+export { unwrap } from './unwrap.ts';
+export { isFinalEvent, type RunEvent, type RunEventsOptions } from './run-events.ts';
+export type { Dataset, UploadDatasetOptions, UploadFile } from './upload-dataset.ts';
+export type { ModelFiles } from './run-model.ts';
+export type { WebSocketConstructor } from './connection.ts';
+export type { components, paths } from './api-types.generated.ts';
