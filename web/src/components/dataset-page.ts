@@ -1,0 +1,26 @@
+import { api } from '../api.ts';
+import { bytes, when } from '../format.ts';
+import { html } from '../html.ts';
+import { useLoad } from '../hooks.ts';
+import { StatusBadge } from './status-badge.ts';
+
+/** One dataset: what parsing found (shape, task, classes), and why it failed if it did. */
+export function DatasetPage({ id }: { id: string }) {
+  const { value: d, error } = useLoad(() => api.dataset(id), [id]);
+  if (error) return html`<p class="error" role="alert">${error}</p>`;
+  if (!d) return html`<p class="loading" role="status">Loading dataset…</p>`;
+  return html`<article data-testid="dataset-page" data-status=${d.status}>
+    <h1>${d.name} <${StatusBadge} status=${d.status} /></h1>
+    <dl class="facts">
+      <div><dt>format</dt><dd>${d.format}</dd></div>
+      <div><dt>task</dt><dd>${d.task}</dd></div>
+      <div><dt>samples</dt><dd data-testid="num-samples">${d.numSamples}</dd></div>
+      <div><dt>input shape</dt><dd data-testid="input-shape">${d.inputShape.join('×')}</dd></div>
+      <div><dt>target shape</dt><dd>${d.targetShape.join('×')}</dd></div>
+      <div><dt>size</dt><dd>${bytes(d.bytes)}</dd></div>
+      <div><dt>created</dt><dd>${when(d.createdAt)}</dd></div>
+    </dl>
+    ${d.error ? html`<p class="error">${JSON.stringify(d.error)}</p>` : null}
+    ${d.classNames.length > 0 && html`<h2>Classes</h2><ul class="classes" data-testid="class-names">${d.classNames.map((c) => html`<li>${c}</li>`)}</ul>`}
+  </article>`;
+}
