@@ -1,7 +1,10 @@
 import type { EpochRow, Metrics, Run } from './types.ts';
 
-/** The run's best validation value of its first metric, by the metric's direction (loss down, accuracy up). */
-export function bestValMetric(run: Run): { name: string; value: number } | null {
+/**
+ * The run's validation metric at its last epoch (its first compiled metric, else val_loss): the
+ * runs list carries each run's latest metrics, not its history, so this is what a table row can show.
+ */
+export function lastValMetric(run: Run): { name: string; value: number } | null {
   const m = run.latestMetrics;
   if (!m) return null;
   const name = Object.keys(m).find((k) => k.startsWith('val_') && k !== 'val_loss') ?? (m.val_loss !== undefined ? 'val_loss' : undefined);

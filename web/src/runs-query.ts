@@ -1,4 +1,4 @@
-import { bestValMetric } from './run-metrics.ts';
+import { lastValMetric } from './run-metrics.ts';
 import type { Run, RunStatus } from './types.ts';
 
 export type SortKey = 'created' | 'status' | 'epoch' | 'best' | 'duration';
@@ -17,7 +17,7 @@ const sortValue: Record<SortKey, (run: Run) => number | string> = {
   created: (r) => r.createdAt,
   status: (r) => r.status,
   epoch: (r) => r.currentEpoch,
-  best: (r) => bestValMetric(r)?.value ?? -Infinity,
+  best: (r) => lastValMetric(r)?.value ?? -Infinity,
   duration: (r) => (r.startedAt ? (r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt) : -1),
 };
 

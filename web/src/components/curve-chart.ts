@@ -8,6 +8,9 @@ export interface Curve {
   values: (number | null)[];
 }
 
+/** Whole epochs only: a tick at epoch 1.25 means nothing. */
+const EPOCH_INCREMENTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+
 const PALETTE = ['#2f6fde', '#e0752d', '#2a9d55', '#c23b8f', '#7a5cd6', '#b8a01f', '#1f9fb8', '#d1453b'];
 
 /** Axis and grid colours follow the page's text colour, so the chart reads in light and dark schemes. */
@@ -20,7 +23,7 @@ function options(title: string, yLabel: string, curves: Curve[], width: number):
     height: 240,
     scales: { x: { time: false } },
     axes: [
-      { ...axis, label: 'epoch' },
+      { ...axis, label: 'epoch', incrs: EPOCH_INCREMENTS },
       { ...axis, label: yLabel, size: 60 },
     ],
     series: [{ label: 'epoch' }, ...curves.map((c, i) => ({ label: c.label, stroke: PALETTE[i % PALETTE.length], width: 2, points: { show: true, size: 4 }, spanGaps: true }))],

@@ -19,10 +19,7 @@ export function DatasetsPage() {
       })
       .catch((err: Error) => setError(err.message));
   }, []);
-  const onUploaded = (d: Dataset) => {
-    setDatasets((list) => [d, ...list]);
-    location.hash = link('datasets', d.id);
-  };
+  const onUploaded = (d: Dataset) => setDatasets((list) => [d, ...list]);
   return html`<section data-testid="datasets-page">
     <h1>Datasets</h1>
     <h2>Upload</h2>

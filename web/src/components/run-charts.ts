@@ -9,7 +9,7 @@ export function RunCharts({ epochs }: { epochs: Map<number, Metrics> }) {
   for (const m of epochs.values()) for (const k of Object.keys(m)) if (!k.startsWith('val_')) names.add(k.replace(/^val_/, ''));
   const ordered = [...names].sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : a.localeCompare(b)));
   if (xs.length === 0) return html`<p class="muted" data-testid="no-epochs">No epoch has finished yet.</p>`;
-  return html`<div class="charts" data-testid="run-charts" data-epochs=${xs.length}>
+  return html`<div class="charts" data-testid="run-charts" data-epochs=${xs.length} data-epoch-list=${xs.join(',')}>
     ${ordered.map((name) => {
       const curves = [name, `val_${name}`]
         .filter((k) => xs.some((x) => epochs.get(x)![k] !== undefined))

@@ -36,8 +36,7 @@ export function RunPage({ id }: { id: string }) {
   return html`<article data-testid="run-page" data-status=${run.status} data-connection=${live.state} data-reconnects=${live.reconnects}>
     <h1>Run <span class="mono">${shortId(run.id)}</span> <${StatusBadge} status=${run.status} /></h1>
     <p class="muted">
-      ${dataset ? html`dataset <a href=${link('datasets', dataset.id)}>${dataset.name}</a> · ` : ''}backend ${run.backend ?? '–'}${run.device ? ` (${run.device})` : ''} · ${duration(run.startedAt, run.finishedAt)}
-      · stream <span class=${`conn conn-${live.state}`}>${live.state}</span>
+      ${dataset ? html`dataset <a href=${link('datasets', dataset.id)}>${dataset.name}</a> · ` : ''}backend ${run.backend ?? '–'}${run.device ? ` (${run.device})` : ''} · ${duration(run.startedAt, run.finishedAt)} · stream <span class=${`conn conn-${live.state}`}>${live.state}</span>
     </p>
     ${run.stopReason && html`<p>${run.stopReason}</p>`}
     ${run.error && html`<p class="error">${run.error.code}: ${run.error.message}</p>`}

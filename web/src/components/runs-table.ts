@@ -1,7 +1,7 @@
 import { html } from '../html.ts';
 import { duration, number, shortId, when } from '../format.ts';
 import { link } from '../router.ts';
-import { bestValMetric } from '../run-metrics.ts';
+import { lastValMetric } from '../run-metrics.ts';
 import type { SortKey } from '../runs-query.ts';
 import type { Run } from '../types.ts';
 import { StatusBadge } from './status-badge.ts';
@@ -37,12 +37,12 @@ export function RunsTable({ rows, datasetName, sort, descending, onSort, selecte
           <tr>
             <th><span class="visually-hidden">Compare</span></th>
             ${header(null, 'Run')} ${header('status', 'Status')} ${header(null, 'Model')} ${header(null, 'Dataset')} ${header(null, 'Backend')}
-            ${header('epoch', 'Epoch')} ${header('best', 'Best val')} ${header('duration', 'Duration')} ${header('created', 'Created')}
+            ${header('epoch', 'Epoch')} ${header('best', 'Val (last epoch)')} ${header('duration', 'Duration')} ${header('created', 'Created')}
           </tr>
         </thead>
         <tbody>
           ${rows.map((run) => {
-            const best = bestValMetric(run);
+            const best = lastValMetric(run);
             return html`<tr key=${run.id} data-run-id=${run.id}>
               <td><input type="checkbox" aria-label=${`Compare run ${shortId(run.id)}`} checked=${selected.has(run.id)} onChange=${() => onToggle(run.id)} /></td>
               <td><a href=${link('runs', run.id)} class="mono">${shortId(run.id)}</a></td>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { bytes } from '../format.ts';
 import { html } from '../html.ts';
+import { link } from '../router.ts';
 import type { Dataset } from '../types.ts';
 
 type Format = 'csv' | 'idx' | 'image-zip';
@@ -31,13 +32,17 @@ export function UploadForm({ onUploaded }: { onUploaded: (dataset: Dataset) => v
   const [format, setFormat] = useState<Format>('csv');
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [uploaded, setUploaded] = useState<Dataset | null>(null);
 
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
+    setUploaded(null);
     setProgress({ sent: 0, total: 1 });
     try {
-      onUploaded(await api.uploadDataset(formData(format, e.target as HTMLFormElement), (sent, total) => setProgress({ sent, total })));
+      const dataset = await api.uploadDataset(formData(format, e.target as HTMLFormElement), (sent, total) => setProgress({ sent, total }));
+      setUploaded(dataset);
+      onUploaded(dataset);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -51,8 +56,9 @@ export function UploadForm({ onUploaded }: { onUploaded: (dataset: Dataset) => v
     ${FIELDS[format].text.map(([name, label, value]) => html`<label key=${format + name}>${label} <input name=${name} value=${value} /></label>`)}
     <button type="submit">Upload</button>
     ${progress &&
-    html`<div class="progress-line" data-testid="upload-progress" data-sent=${progress.sent} data-total=${progress.total}>
+    html`<div class="progress-line" data-testid="upload-progress" data-sent=${progress.sent} data-total=${progress.total} data-done=${Boolean(uploaded)}>
       <progress max=${progress.total} value=${progress.sent}></progress> ${bytes(progress.sent)} / ${bytes(progress.total)}
+      ${uploaded && html`<span>parsed: <a href=${link('datasets', uploaded.id)}>${uploaded.name}</a> (${uploaded.numSamples} samples, ${uploaded.status})</span>`}
     </div>`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
   </form>`;
