@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import request from 'supertest';
+import { idxImages, idxLabels } from '../datasets/fixtures/idx.ts';
 import { ensureDashboardBuilt } from '../../src/dashboard/build-dashboard.ts';
 import { createTeam } from '../helper.ts';
 import { startStack, type Stack } from '../e2e/harness.ts';
@@ -67,7 +69,18 @@ describe('dashboard in a browser', () => {
     await page.waitForSelector('[data-testid=dataset-page][data-status=ready]');
     expect(await page.textContent('[data-testid=num-samples]')).toBe('4000');
     expect(await page.textContent('[data-testid=input-shape]')).toBe('16');
+    await page.waitForSelector('[data-testid=column-stats]');
+    expect(await page.$$('[data-testid=column-stats] tbody tr')).toHaveLength(16);
+    expect(await page.$$('[data-testid=sample-rows] tbody tr')).toHaveLength(24);
     await screenshot(page, 'dataset');
+
+    const labels = Array.from({ length: 40 }, (_, i) => i % 4);
+    const idx = await request(stack.app.server).post('/v1/datasets').set(team.auth).field('format', 'idx').attach('images', idxImages(40, 12, 12), 'digits.idx3-ubyte').attach('labels', idxLabels(labels), 'labels.idx1-ubyte');
+    await page.goto(`${stack.baseUrl}/#/datasets/${idx.body.id}`);
+    await page.waitForSelector('[data-testid=sample-grid] canvas');
+    expect(await page.$$('[data-testid=sample-grid] canvas')).toHaveLength(24);
+    expect(await page.textContent('[data-testid=class-counts]')).toContain('10');
+    await screenshot(page, 'dataset-images');
     await page.goto(`${stack.baseUrl}/#/datasets`);
     await page.waitForSelector('[data-testid=datasets-page] tbody tr');
     await screenshot(page, 'datasets');

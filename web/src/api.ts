@@ -1,5 +1,5 @@
 import { session } from './session.ts';
-import type { Checkpoint, Dataset, EpochRow, Experiment, Prediction, Run, RunStatus, Trial, Worker } from './types.ts';
+import type { Checkpoint, Dataset, DatasetPreview, EpochRow, Experiment, Prediction, Run, RunStatus, Trial, Worker } from './types.ts';
 
 /**
  * Every call the dashboard makes to the API, and nothing else does: one module to switch to the
@@ -68,6 +68,7 @@ export const api = {
 
   eachDatasetsPage: (onPage: (datasets: Dataset[]) => void) => allPages<Dataset>('/v1/datasets', onPage),
   dataset: (id: string) => request<Dataset>('GET', `/v1/datasets/${encodeURIComponent(id)}`),
+  datasetPreview: (id: string, samples = 24) => request<DatasetPreview>('GET', `/v1/datasets/${encodeURIComponent(id)}/preview?samples=${samples}`),
   uploadDataset,
 
   workers: () => request<{ workers: Worker[] }>('GET', '/v1/workers').then((r) => r.workers),

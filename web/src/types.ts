@@ -54,6 +54,13 @@ export interface Dataset {
   createdAt: string;
 }
 
+export interface DatasetPreview {
+  classCounts: { name: string; count: number }[] | null;
+  columns: { index: number; min: number; max: number; mean: number; std: number }[] | null;
+  statsRows: number;
+  samples: { index: number; target: number[]; features: number[] }[];
+}
+
 export interface Worker {
   id: string;
   hostname: string;

@@ -3,10 +3,12 @@ import { bytes, when } from '../format.ts';
 import { html } from '../html.ts';
 import { useLoad } from '../hooks.ts';
 import { StatusBadge } from './status-badge.ts';
+import { DatasetDetails } from './dataset-details.ts';
 
-/** One dataset: what parsing found (shape, task, classes), and why it failed if it did. */
+/** One dataset: what parsing found (shape, task, classes with their counts, columns, samples), and why it failed if it did. */
 export function DatasetPage({ id }: { id: string }) {
   const { value: d, error } = useLoad(() => api.dataset(id), [id]);
+  const { value: preview } = useLoad(() => (d?.status === 'ready' ? api.datasetPreview(id) : Promise.resolve(undefined)), [id, d?.status]);
   if (error) return html`<p class="error" role="alert">${error}</p>`;
   if (!d) return html`<p class="loading" role="status">Loading dataset…</p>`;
   return html`<article data-testid="dataset-page" data-status=${d.status}>
@@ -21,6 +23,6 @@ export function DatasetPage({ id }: { id: string }) {
       <div><dt>created</dt><dd>${when(d.createdAt)}</dd></div>
     </dl>
     ${d.error ? html`<p class="error">${JSON.stringify(d.error)}</p>` : null}
-    ${d.classNames.length > 0 && html`<h2>Classes</h2><ul class="classes" data-testid="class-names">${d.classNames.map((c) => html`<li>${c}</li>`)}</ul>`}
+    ${preview ? html`<${DatasetDetails} dataset=${d} preview=${preview} />` : d.status === 'ready' && html`<p class="loading" role="status">Loading samples…</p>`}
   </article>`;
 }
