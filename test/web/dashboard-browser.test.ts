@@ -99,7 +99,6 @@ describe('dashboard in a browser', () => {
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid=run-charts]')?.getAttribute('data-epochs')) > n, first, { timeout: 60_000 });
     const points = await page.getAttribute('figure.chart', 'data-points');
     expect(Number(points)).toBeGreaterThan(first);
-    await screenshot(page, 'run-live');
 
     // Drop every WebSocket from the server's side, as a restarting proxy would.
     for (const client of stack.app.websocketServer.clients) client.terminate();
@@ -112,6 +111,9 @@ describe('dashboard in a browser', () => {
     const list = xs!.split(',').map(Number);
     expect(list).toEqual(list.map((_, i) => i + 1));
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    // Enough points for a picture of live curves (the README's shows this page).
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=run-charts]')?.getAttribute('data-epochs')) >= 12, undefined, { timeout: 60_000 });
+    await screenshot(page, 'run-live', { fullPage: false });
 
     await page.click('button:text("Cancel")');
     await page.waitForSelector('[data-testid=run-page][data-status=canceled]', { timeout: 60_000 });
@@ -142,6 +144,16 @@ describe('dashboard in a browser', () => {
     await page.waitForSelector('[data-testid=prediction]');
     expect(await page.textContent('[data-testid=prediction]')).toMatch(/Predicted value: \d/);
     await screenshot(page, 'run-completed');
+  });
+
+  it('adds a new run to the runs table and follows it to completed, from the team stream alone', async () => {
+    const page = await open();
+    await signIn(page, stack.baseUrl, team.key);
+    await page.waitForSelector('[data-testid=runs-page][data-loaded=true][data-live=true]');
+    const datasetId = await uploadCsv(stack.app, team.auth, COURSE_TABLE);
+    const runId = await submitRun(stack.app, team.auth, datasetId, { epochs: 5, learningRate: 0.1 });
+    await page.waitForSelector(`tr[data-run-id="${runId}"] .status-completed`, { timeout: 60_000 });
+    expect(await page.textContent(`tr[data-run-id="${runId}"]`)).toContain('5/5');
   });
 
   it('shows a second team none of the first team\'s runs', async () => {

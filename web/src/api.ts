@@ -87,12 +87,16 @@ export const api = {
   experiment: (id: string) => request<Experiment>('GET', `/v1/experiments/${encodeURIComponent(id)}`),
   trials: (id: string) => request<{ trials: Trial[] }>('GET', `/v1/experiments/${encodeURIComponent(id)}/trials`).then((r) => r.trials),
 
-  /** Browsers cannot set headers on a WebSocket: the key goes as the `bearer.<key>` subprotocol. */
-  runEvents: (id: string, since: number): WebSocket => {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    return new WebSocket(`${scheme}://${location.host}/v1/runs/${encodeURIComponent(id)}/events?since=${since}`, [`bearer.${session.key() ?? ''}`]);
-  },
+  runEvents: (id: string, since: number): WebSocket => socket(`/v1/runs/${encodeURIComponent(id)}/events?since=${since}`),
+  /** Every run of the team, live only (no replay): what the runs table patches its rows with. */
+  teamEvents: (): WebSocket => socket('/v1/events'),
 };
+
+/** Browsers cannot set headers on a WebSocket: the key goes as the `bearer.<key>` subprotocol. */
+function socket(path: string): WebSocket {
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return new WebSocket(`${scheme}://${location.host}${path}`, [`bearer.${session.key() ?? ''}`]);
+}
 
 /** XMLHttpRequest rather than fetch: only it reports upload progress (bytes sent of total). */
 function uploadDataset(form: FormData, onProgress: (sent: number, total: number) => void): Promise<Dataset> {

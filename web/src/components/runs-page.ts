@@ -4,30 +4,55 @@ import { html } from '../html.ts';
 import { useDatasetNames } from '../hooks.ts';
 import { link } from '../router.ts';
 import { PAGE_SIZE, queryRuns, type RunsQuery, type SortKey } from '../runs-query.ts';
-import type { Run } from '../types.ts';
+import type { Run, RunEvent } from '../types.ts';
 import { RunsTable } from './runs-table.ts';
 
 const STATUSES = ['all', 'queued', 'running', 'paused', 'completed', 'failed', 'canceled'] as const;
 
-/** Loads every run page by page (rows show after the first), then filters, sorts and pages in the browser. */
-function useAllRuns(): { runs: Run[]; loaded: boolean; error: string | null } {
+/** A team event applied to the loaded rows: status and epoch change in place; a run not yet listed is fetched. */
+function patch(runs: Run[], event: RunEvent, fetchNew: (id: string) => void): Run[] {
+  const i = runs.findIndex((r) => r.id === event.runId);
+  if (i < 0) {
+    if (event.type === 'status') fetchNew(event.runId);
+    return runs;
+  }
+  const run = runs[i];
+  const next =
+    event.type === 'status' ? { ...run, status: event.status } : event.type === 'epoch' ? { ...run, currentEpoch: event.epoch, latestMetrics: event.metrics } : null;
+  return next ? runs.map((r, j) => (j === i ? next : r)) : runs;
+}
+
+/**
+ * Loads every run page by page (rows show after the first), then keeps them current from the
+ * team's event stream instead of polling; filtering, sorting and paging happen in the browser.
+ */
+function useAllRuns(): { runs: Run[]; loaded: boolean; live: boolean; error: string | null } {
   const [runs, setRuns] = useState<Run[]>([]);
   const [loaded, setLoaded] = useState(false);
+  const [live, setLive] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const all: Run[] = [];
+    const fetchNew = (id: string) => void api.run(id).then((run) => setRuns((list) => (list.some((r) => r.id === id) ? list : [run, ...list])), () => undefined);
+    const events = api.teamEvents();
+    events.onopen = () => setLive(true);
+    events.onclose = () => setLive(false);
+    events.onmessage = (m) => setRuns((list) => patch(list, JSON.parse(String(m.data)) as RunEvent, fetchNew));
     api
       .eachRunsPage((page) => {
         all.push(...page);
-        setRuns([...all]);
+        // Runs the stream added meanwhile stay in front unless a page has brought them too.
+        const listed = new Set(all.map((r) => r.id));
+        setRuns((list) => [...list.filter((r) => !listed.has(r.id)), ...all]);
       })
       .then(() => setLoaded(true), (err: Error) => setError(err.message));
+    return () => events.close(1000);
   }, []);
-  return { runs, loaded, error };
+  return { runs, loaded, live, error };
 }
 
 export function RunsPage() {
-  const { runs, loaded, error } = useAllRuns();
+  const { runs, loaded, live, error } = useAllRuns();
   const datasetName = useDatasetNames();
   const [q, setQ] = useState<RunsQuery>({ status: 'all', search: '', sort: 'created', descending: true, page: 0 });
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -42,7 +67,7 @@ export function RunsPage() {
   };
 
   return html`
-    <section data-testid="runs-page" data-loaded=${loaded} data-total=${runs.length}>
+    <section data-testid="runs-page" data-loaded=${loaded} data-live=${live} data-total=${runs.length}>
       <h1>Runs</h1>
       <div class="toolbar">
         <label>Status <select value=${q.status} onChange=${(e: Event) => update({ status: (e.target as HTMLSelectElement).value as RunsQuery['status'] })}>
