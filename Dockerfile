@@ -21,16 +21,21 @@ COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 # npm ci's postinstall generates the Prisma client and compiles the native engine from these sources.
 COPY src/engine ./src/engine
+# It also bundles the dashboard (web/src) with esbuild, a devDependency: dev dependencies are
+# installed for that step and pruned right after, so the image carries only web/dist.
+COPY src/dashboard ./src/dashboard
+COPY web ./web
 # With internet at build time, the optional native backends (tfjs-node-gpu, tfjs-node)
 # download libtensorflow here; `--foreground-scripts` shows it. Without it they are skipped
 # and the worker falls back to the engine or the pure-JS backend, saying so.
-RUN npm ci --include=optional --foreground-scripts
+RUN npm ci --include=optional --include=dev --foreground-scripts && npm prune --omit=dev
 
 FROM base
 COPY . .
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=deps /app/src/generated ./src/generated
 COPY --from=deps /app/src/engine/native/build ./src/engine/native/build
+COPY --from=deps /app/web/dist ./web/dist
 RUN useradd --system --uid 10001 trainyard && mkdir -p /data && chown trainyard /data
 USER trainyard
 ENV HOST=0.0.0.0 PORT=3000 STORAGE_DIR=/data

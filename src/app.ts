@@ -29,6 +29,8 @@ import experimentRoutes from './routes/experiments/index.ts';
 import experimentDriver from './plugins/app/experiment-driver.ts';
 import metricsPlugin from './plugins/app/metrics.ts';
 import metricsRoutes from './routes/metrics/index.ts';
+import teamRoutes from './routes/team/index.ts';
+import dashboardRoutes from './routes/dashboard/index.ts';
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -73,6 +75,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
 
   await app.register(healthRoutes);
   await app.register(metricsRoutes, { token: config.metrics.token });
+  await app.register(dashboardRoutes);
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('application/yaml').send(await readFile(openapiPath, 'utf8')),
   );
@@ -82,6 +85,7 @@ export async function buildApp({ config, logger = true, logStream }: BuildAppOpt
       v1.addHook('onRequest', v1.authenticate);
       await v1.register(rateLimit, { perMinute: config.http.rateLimitPerMinute, redis: app.redis, redisPrefix: config.redisPrefix });
       await v1.register(eventRoutes, { pingIntervalMs: config.http.wsPingIntervalS * 1000 });
+      await v1.register(teamRoutes);
       await v1.register(workerRoutes, { redisPrefix: config.redisPrefix });
       await v1.register(datasetRoutes, { prefix: '/datasets', zipLimits: config.datasets.zip });
       await v1.register(runRoutes, { prefix: '/runs', redisPrefix: config.redisPrefix });

@@ -41,6 +41,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics (operator only)
+         * @description Prometheus' text exposition format: HTTP requests by route template and status with
+         *     latency histograms, refusals by error code, runs by status and team, queue depth, live
+         *     workers by backend, WebSocket subscribers, stored bytes by team and kind, and, summed
+         *     over every worker (their snapshots travel through Redis), epoch duration and samples/s
+         *     by backend, queue wait, finished runs, failures by code and restarts by reason. Only
+         *     the operator's `METRICS_TOKEN` as a bearer token is accepted, never a team's key; while
+         *     no token is configured the route answers 404.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.yaml": {
         parameters: {
             query?: never;
@@ -97,7 +123,8 @@ export interface paths {
          *
          *     - `format=csv`: one file part `file`; optional `label` (column name or 0-based index,
          *       default the last column), `task` (`classification` or `regression`, default
-         *       `classification`), `header` (`true`/`false`/`1`/`0`, default `true`), `name`.
+         *       `classification`), `header` (`true`/`false`/`1`/`0`, default `true`), `name`. The
+         *       file may be gzipped (`.csv.gz`): it is gunzipped as it streams.
          *     - `format=idx`: file parts `images` and `labels` in MNIST's IDX format, gzip or raw;
          *       optional `name`.
          *     - `format=image-zip`: one zip as file part `file`, one folder per class of PNG/JPEG
@@ -138,6 +165,33 @@ export interface paths {
          *     lists them; delete finished runs first (`DELETE /v1/runs/{id}`).
          */
         delete: operations["deleteDataset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/datasets/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id (a UUID; anything else answers 404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Class counts, column statistics and a few samples
+         * @description What the dashboard shows of a dataset. Samples are spread evenly over the dataset and given
+         *     in uploaded units (pixels 0..255; CSV values before standardizing), row-major in
+         *     `inputShape`; at most 200,000 feature values are returned in all, so large images give
+         *     fewer samples than asked. Column statistics are for flat (CSV) inputs only, over the first
+         *     50,000 rows (`statsRows`).
+         */
+        get: operations["previewDataset"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -524,6 +578,26 @@ export interface paths {
          * @description Refused with 409 `CONFLICT` while any run references it; `details.runIds` lists them.
          */
         delete: operations["deleteBaseModel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The team the key belongs to
+         * @description The dashboard shows its name after sign-in; a script can check which team a key is.
+         */
+        get: operations["getTeam"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -938,6 +1012,30 @@ export interface components {
             error: unknown;
             /** Format: date-time */
             createdAt: string;
+        };
+        DatasetPreview: {
+            /** Format: uuid */
+            datasetId: string;
+            /** @description Classification: samples per class; multi-label: samples carrying each label; regression: null. */
+            classCounts: {
+                name: string;
+                count: number;
+            }[] | null;
+            /** @description Flat (CSV) inputs only, in uploaded units; null for images. */
+            columns: {
+                index: number;
+                min: number;
+                max: number;
+                mean: number;
+                std: number;
+            }[] | null;
+            /** @description Rows the column statistics cover. */
+            statsRows: number;
+            samples: {
+                index: number;
+                target: number[];
+                features: number[];
+            }[];
         };
         DatasetPage: {
             items: components["schemas"]["Dataset"][];
@@ -2306,6 +2404,45 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token, or not the `METRICS_TOKEN`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: metrics are off (no `METRICS_TOKEN` is set). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
     getOpenapiYaml: {
         parameters: {
             query?: never;
@@ -2403,8 +2540,8 @@ export interface operations {
              * @description `INVALID_UPLOAD` (missing `format`, missing, repeated or unexpected parts, over-long
              *     field), `UNSUPPORTED_FORMAT`, `INVALID_DATASET` (the file cannot be parsed or is
              *     inconsistent), `VALIDATION_FAILED` (a text field is unknown or has a bad value),
-             *     `ZIP_BOMB` (a gzipped IDX part inflating beyond `ZIP_MAX_COMPRESSION_RATIO`, stopped
-             *     as it streams).
+             *     `ZIP_BOMB` (a gzipped CSV file or IDX part inflating beyond `ZIP_MAX_COMPRESSION_RATIO`,
+             *     stopped as it streams).
              *     Image archives also: `ZIP_PATH_TRAVERSAL` (an entry named with `..` or an absolute
              *     path), `ZIP_BOMB` (more than `ZIP_MAX_ENTRIES` entries, an entry compressed beyond
              *     `ZIP_MAX_COMPRESSION_RATIO`, or more than `ZIP_MAX_EXPANDED_BYTES` in all),
@@ -2524,6 +2661,46 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    previewDataset: {
+        parameters: {
+            query?: {
+                /** @description How many samples to return. */
+                samples?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id (a UUID; anything else answers 404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPreview"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description `DATASET_NOT_READY`: the dataset is still processing or failed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     listRuns: {
         parameters: {
             query?: {
@@ -2577,7 +2754,7 @@ export interface operations {
                     "application/json": components["schemas"]["Run"];
                 };
             };
-            /** @description `VALIDATION_FAILED` (schema; `details` lists each issue with its path; numbers must be finite, so `1e400` is refused), `INVALID_MODEL` (shapes do not fit the dataset) or `MODEL_TOO_LARGE` (more parameters than `MODEL_MAX_PARAMS`; `details.maxParams`). */
+            /** @description `VALIDATION_FAILED` (schema; `details` lists each issue with its path; numbers must be finite, so `1e400` is refused), `INVALID_MODEL` (shapes do not fit the dataset) or `MODEL_TOO_LARGE` (more parameters than `MODEL_MAX_PARAMS`, `details.maxParams`; for a Keras document refused from its layer configs before building, `details.atLeastParams`; or the layer outputs of one batch over `MODEL_MAX_ACTIVATION_BYTES`, `details.activationBytes`, `batchSize` and the largest `layer`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3249,6 +3426,33 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key's team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

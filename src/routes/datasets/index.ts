@@ -7,6 +7,7 @@ import { datasetDtoSchema, datasetPageSchema } from '../../datasets/dataset.dto.
 import { deleteDataset, getDataset, listDatasets } from '../../datasets/datasets.service.ts';
 import { pageQuerySchema } from '../../pagination/keyset-page.ts';
 import type { ZipLimits } from '../../datasets/zip-archive.ts';
+import { datasetPreview, datasetPreviewQuery, datasetPreviewSchema } from '../../datasets/dataset-preview.ts';
 
 // Ids are plain strings here: a malformed id answers 404 like an unknown one, never 400.
 const idParams = z.object({ id: z.string() });
@@ -29,6 +30,11 @@ export default async function datasetRoutes(fastify: FastifyInstance, opts: { zi
 
   app.get('/:id', { schema: { params: idParams, response: { 200: datasetDtoSchema } } }, async (request) =>
     getDataset(app.db, request.team.id, request.params.id),
+  );
+
+  /** Class counts, column statistics and a few samples in uploaded units: what the dashboard draws. */
+  app.get('/:id/preview', { schema: { params: idParams, querystring: datasetPreviewQuery, response: { 200: datasetPreviewSchema } } }, async (request) =>
+    datasetPreview(app.db, app.storage, request.team.id, request.params.id, request.query.samples),
   );
 
   app.delete('/:id', { schema: { params: idParams } }, async (request, reply) => {

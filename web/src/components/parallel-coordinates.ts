@@ -1,0 +1,35 @@
+import { html } from '../html.ts';
+import type { Trial } from '../types.ts';
+
+const W = 720;
+const H = 260;
+const PAD = 30;
+
+/** Each axis maps its values to [0, 1]: numbers by range, strings and booleans by their sorted distinct values. */
+function axisScale(values: (number | string | boolean | null)[]): (v: number | string | boolean | null) => number {
+  const nums = values.filter((v): v is number => typeof v === 'number');
+  if (nums.length === values.filter((v) => v !== null).length && nums.length > 0) {
+    const lo = Math.min(...nums);
+    const hi = Math.max(...nums);
+    return (v) => (typeof v === 'number' && hi > lo ? (v - lo) / (hi - lo) : 0.5);
+  }
+  const distinct = [...new Set(values.map(String))].sort();
+  return (v) => (distinct.length > 1 ? distinct.indexOf(String(v)) / (distinct.length - 1) : 0.5);
+}
+
+/**
+ * Sampled values against the metric, one polyline per trial over one vertical axis per
+ * hyperparameter and a last axis for the metric; the best trial drawn on top, highlighted.
+ */
+export function ParallelCoordinates({ trials, metricName, bestTrialId }: { trials: Trial[]; metricName: string; bestTrialId: string | null }) {
+  const keys = [...new Set(trials.flatMap((t) => Object.keys(t.values)))];
+  const axes = [...keys.map((k) => ({ label: k, get: (t: Trial) => t.values[k] ?? null })), { label: metricName, get: (t: Trial) => t.metric }];
+  const scales = axes.map((a) => axisScale(trials.map(a.get)));
+  const x = (i: number) => PAD + (i * (W - 2 * PAD)) / Math.max(1, axes.length - 1);
+  const y = (f: number) => H - PAD - f * (H - 2 * PAD);
+  const ordered = [...trials].sort((a, b) => Number(a.id === bestTrialId) - Number(b.id === bestTrialId));
+  return html`<svg class="parallel" viewBox=${`0 0 ${W} ${H}`} role="img" aria-label=${`Parallel coordinates of ${keys.join(', ')} against ${metricName}`}>
+    ${axes.map((a, i) => html`<g><line x1=${x(i)} x2=${x(i)} y1=${PAD} y2=${H - PAD} class="axis" /><text x=${x(i)} y=${PAD - 10} text-anchor="middle">${a.label}</text></g>`)}
+    ${ordered.map((t) => html`<polyline class=${t.id === bestTrialId ? 'trial best' : 'trial'} points=${axes.map((a, i) => `${x(i)},${y(scales[i](a.get(t)))}`).join(' ')}><title>trial ${t.index}: ${t.metric ?? 'no metric yet'}</title></polyline>`)}
+  </svg>`;
+}
