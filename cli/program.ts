@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { datasetsCommand } from './commands/datasets.command.ts';
 import { experimentsCommand } from './commands/experiments.command.ts';
 import { loginCommand } from './commands/login.command.ts';
+import { modelsCommand } from './commands/models.command.ts';
 import { runsCommand } from './commands/runs.command.ts';
 import { workersCommand } from './commands/workers.command.ts';
 
@@ -10,12 +11,13 @@ const leaves = (command: Command): Command[] => (command.commands.length ? comma
 
 export function buildProgram(): Command {
   const program = new Command('trainyard')
-    .description('Train TensorFlow.js models on a Trainyard server: datasets, runs, experiments, workers')
+    .description('Train TensorFlow.js models on a Trainyard server: datasets, runs, base models, experiments, workers')
     .version('0.1.0')
     .showHelpAfterError();
   loginCommand(program);
   datasetsCommand(program);
   runsCommand(program);
+  modelsCommand(program);
   experimentsCommand(program);
   workersCommand(program);
   for (const command of leaves(program)) {

@@ -5,7 +5,7 @@ import { describeDataset, datasetsTable } from './dataset-view.ts';
 import { uploadDatasets, type UploadOptions } from './datasets-upload.ts';
 
 export function datasetsCommand(program: Command) {
-  const datasets = program.command('datasets').description('upload and list datasets');
+  const datasets = program.command('datasets').description('upload, list and delete datasets');
 
   datasets
     .command('upload')
@@ -47,5 +47,15 @@ export function datasetsCommand(program: Command) {
         ctx.out.line(describeDataset(dataset));
         ctx.out.line(`preprocessing: ${JSON.stringify(dataset.preprocessing)}`);
       });
+    }));
+
+  datasets
+    .command('rm')
+    .description('delete a dataset (refused while a run uses it)')
+    .argument('<id>')
+    .action(action(async (ctx, id: string) => {
+      const { api } = await ctx.client();
+      await unwrap(api.DELETE('/v1/datasets/{id}', { params: { path: { id } } }));
+      ctx.out.answer({ id, deleted: true }, () => ctx.out.line(`deleted ${id}`));
     }));
 }

@@ -43,10 +43,27 @@ const predictionText = (p: Prediction) => {
   return p.value.map(formatNumber).join(' ');
 };
 
-export async function predict(ctx: CliContext, runId: string, options: { image?: string; input?: string }): Promise<void> {
+/** Who answers: a run's model, or an experiment's best trial's (served at `/best/predict`). */
+export type PredictTarget = { run: string } | { bestOf: string };
+
+/** The run whose dataset shapes an image: the run itself, or the experiment's best run. */
+async function targetRunId(client: TrainyardClient, target: PredictTarget): Promise<string> {
+  if ('run' in target) return target.run;
+  const experiment = await unwrap(client.api.GET('/v1/experiments/{id}', { params: { path: { id: target.bestOf } } }));
+  if (!experiment.bestRunId) throw new CliError('NO_MODEL', `experiment ${target.bestOf} has no finished trial yet`);
+  return experiment.bestRunId;
+}
+
+function ask(client: TrainyardClient, target: PredictTarget, body: PredictRequest) {
+  return 'run' in target
+    ? unwrap(client.api.POST('/v1/runs/{id}/predict', { params: { path: { id: target.run } }, body }))
+    : unwrap(client.api.POST('/v1/experiments/{id}/best/predict', { params: { path: { id: target.bestOf } }, body }));
+}
+
+export async function predict(ctx: CliContext, target: PredictTarget, options: { image?: string; input?: string }): Promise<void> {
   if (Boolean(options.image) === Boolean(options.input)) throw new CliError('INVALID_ARGUMENTS', 'give one of --image FILE or --json FILE');
   const client = await ctx.client();
-  const body = options.image ? await imageRequest(client, runId, options.image) : await jsonRequest(options.input!);
-  const answer = await unwrap(client.api.POST('/v1/runs/{id}/predict', { params: { path: { id: runId } }, body }));
+  const body = options.image ? await imageRequest(client, await targetRunId(client, target), options.image) : await jsonRequest(options.input!);
+  const answer = await ask(client, target, body);
   ctx.out.answer(answer, () => answer.predictions.forEach((p) => ctx.out.line(predictionText(p))));
 }

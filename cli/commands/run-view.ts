@@ -43,3 +43,16 @@ export function metricsTable(epochs: EpochMetrics[]): string {
     epochs.map((e) => [String(e.epoch), formatNumber(e.loss), ...optional.map((k) => formatNumber(e[k])), String(e.durationMs), formatNumber(Math.round(e.samplesPerSec))]),
   );
 }
+
+type Evaluation = components['schemas']['Evaluation'];
+
+/** `runs evaluate`: the metrics, then the confusion matrix with true classes as rows. */
+export function evaluationLines(e: Evaluation): string[] {
+  const lines = [`${e.numSamples} samples of ${e.datasetId}: ${metricsText(e.metrics)}`];
+  const cm = e.confusionMatrix;
+  if (cm) {
+    lines.push('', 'confusion matrix (rows: true class, columns: predicted)');
+    lines.push(formatTable(['', ...cm.classNames], cm.matrix.map((row, i) => [cm.classNames[i], ...row.map(String)])));
+  }
+  return lines;
+}

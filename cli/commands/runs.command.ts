@@ -6,7 +6,7 @@ import { downloadModel } from './run-download.ts';
 import { followRun } from './run-follow.ts';
 import { runLogs } from './run-logs.ts';
 import { predict } from './run-predict.ts';
-import { metricsTable, paintStatus, runDetails, runsTable } from './run-view.ts';
+import { evaluationLines, metricsTable, paintStatus, runDetails, runsTable } from './run-view.ts';
 
 type RunStatus = components['schemas']['RunStatus'];
 
@@ -87,7 +87,7 @@ function resultCommands(runs: Command) {
     .description("write the trained model (model.json and its weights) into a folder")
     .argument('<id>')
     .requiredOption('-o, --output <dir>', 'the folder')
-    .action(action(async (ctx, id: string, options: { output: string }) => downloadModel(ctx, id, options.output)));
+    .action(action(async (ctx, id: string, options: { output: string }) => downloadModel(ctx, { run: id }, options.output)));
   runs
     .command('predict')
     .description('ask the trained model: one image (resized to the dataset\'s inputs), or instances from a JSON file')
@@ -96,7 +96,29 @@ function resultCommands(runs: Command) {
     // `--json FILE` names the instances; a bare `--json` still asks for JSON output like every command.
     .option('--json [file]', 'a JSON file of instances ([[...]] or { "instances": [...] }); bare: JSON output')
     .action(action(async (ctx, id: string, options: { image?: string; json?: boolean | string }) =>
-      predict(ctx, id, { image: options.image, input: typeof options.json === 'string' ? options.json : undefined })));
+      predict(ctx, { run: id }, { image: options.image, input: typeof options.json === 'string' ? options.json : undefined })));
+}
+
+function housekeepingCommands(runs: Command) {
+  runs
+    .command('evaluate')
+    .description("the trained model's loss, metrics and confusion matrix on another of the team's datasets of the same shape")
+    .argument('<id>')
+    .requiredOption('--dataset <id>', 'the dataset to evaluate on')
+    .action(action(async (ctx, id: string, options: { dataset: string }) => {
+      const { api } = await ctx.client();
+      const evaluation = await unwrap(api.POST('/v1/runs/{id}/evaluate', { params: { path: { id } }, body: { datasetId: options.dataset } }));
+      ctx.out.answer(evaluation, () => evaluationLines(evaluation).forEach((l) => ctx.out.line(l)));
+    }));
+  runs
+    .command('rm')
+    .description('delete a finished run with its metrics, checkpoints, events and files')
+    .argument('<id>')
+    .action(action(async (ctx, id: string) => {
+      const { api } = await ctx.client();
+      await unwrap(api.DELETE('/v1/runs/{id}', { params: { path: { id } } }));
+      ctx.out.answer({ id, deleted: true }, () => ctx.out.line(`deleted ${id}`));
+    }));
 }
 
 export function runsCommand(program: Command) {
@@ -105,4 +127,5 @@ export function runsCommand(program: Command) {
   readCommands(runs);
   controlCommands(runs);
   resultCommands(runs);
+  housekeepingCommands(runs);
 }

@@ -6,7 +6,8 @@ export function formatNumber(value: number | null | undefined): string {
 }
 
 /** A shape as people write it: `28×28×1`. */
-export const formatShape = (shape: number[] | null | undefined) => (shape && shape.length ? shape.join('×') : '-');
+/** `28×28×1`; a free axis (the batch, or a model that takes any size) shows as `?`. */
+export const formatShape = (shape: (number | null)[] | null | undefined) => (shape && shape.length ? shape.map((n) => n ?? '?').join('×') : '-');
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

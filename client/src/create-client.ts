@@ -1,9 +1,9 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './api-types.generated.ts';
 import { authHeader, type Connection, type WebSocketConstructor } from './connection.ts';
-import { downloadRunModel, type ModelFiles } from './run-model.ts';
+import { downloadBestModel, downloadRunModel, type ModelFiles } from './run-model.ts';
 import { runEvents, type RunEvent, type RunEventsOptions } from './run-events.ts';
-import { uploadDataset, type Dataset, type UploadDatasetOptions } from './upload-dataset.ts';
+import { uploadDataset, uploadModel, type BaseModel, type Dataset, type UploadDatasetOptions, type UploadModelOptions } from './uploads.ts';
 
 export interface TrainyardClientOptions {
   /** The API's address, e.g. `http://127.0.0.1:3000`. */
@@ -23,8 +23,12 @@ export interface TrainyardClient {
   runEvents: (runId: string, options?: RunEventsOptions) => AsyncGenerator<RunEvent>;
   /** A streamed multipart dataset upload with byte progress. */
   uploadDataset: (options: UploadDatasetOptions) => Promise<Dataset>;
+  /** A streamed multipart base-model upload (`model.json` and its weights) with byte progress. */
+  uploadModel: (options: UploadModelOptions) => Promise<BaseModel>;
   /** A trained run's `model.json` and weights files. */
   downloadRunModel: (runId: string) => Promise<ModelFiles>;
+  /** An experiment's best finished trial's `model.json` and weights files. */
+  downloadBestModel: (experimentId: string) => Promise<ModelFiles>;
 }
 
 export function createTrainyardClient(options: TrainyardClientOptions): TrainyardClient {
@@ -40,6 +44,8 @@ export function createTrainyardClient(options: TrainyardClientOptions): Trainyar
     api,
     runEvents: (runId, eventOptions) => runEvents(connection, runId, eventOptions),
     uploadDataset: (uploadOptions) => uploadDataset(connection, uploadOptions),
+    uploadModel: (uploadOptions) => uploadModel(connection, uploadOptions),
     downloadRunModel: (runId) => downloadRunModel(api, runId),
+    downloadBestModel: (experimentId) => downloadBestModel(api, experimentId),
   };
 }

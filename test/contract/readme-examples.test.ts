@@ -1,54 +1,15 @@
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../e2e/harness.ts';
-import { gzip, idxImages, idxLabels } from '../datasets/fixtures/idx.ts';
-import { jpeg } from '../datasets/fixtures/zip.ts';
-import { tinyModelFiles } from '../models/fixtures.ts';
 import { atAddress, errorAnswers, readmeBlocks } from './readme-blocks.ts';
+import { writeExampleFiles } from './readme-files.ts';
+import { runCommand as run, runShellBlock } from './readme-shell.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 /** The operator token the README's /metrics example sends, as an operator's shell would hold it. */
 const METRICS_TOKEN = 'readme-operator-token-0123456789';
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to its end, or until `until` holds for its stdout (then it is stopped). */
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; until?: (stdout: string) => boolean }): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (options.until?.(stdout)) child.kill();
-    });
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The files the README's examples name, small but real: MNIST-style gz parts, a folder of JPEGs, a tfjs model. */
-async function writeExampleFiles(dir: string): Promise<void> {
-  const labels = Array.from({ length: 20 }, (_, i) => i % 10);
-  await writeFile(path.join(dir, 'train-images-idx3-ubyte.gz'), gzip(idxImages(20, 28, 28)));
-  await writeFile(path.join(dir, 'train-labels-idx1-ubyte.gz'), gzip(idxLabels(labels)));
-  for (const [cls, seed] of [['cats', 1], ['dogs', 2]] as const) {
-    await mkdir(path.join(dir, 'pets', cls), { recursive: true });
-    for (const n of [1, 2]) await writeFile(path.join(dir, 'pets', cls, `${n}.jpg`), await jpeg(16, 16, 3, seed * 10 + n));
-  }
-  const model = await tinyModelFiles();
-  await mkdir(path.join(dir, 'vgg16'));
-  await writeFile(path.join(dir, 'vgg16', 'model.json'), JSON.stringify(model.modelJson));
-  for (const [name, bytes] of model.weights) await writeFile(path.join(dir, 'vgg16', name), bytes);
-}
 
 /**
  * Every curl and WebSocket (and tfjs loading) example of the README, run as written against a
@@ -86,14 +47,12 @@ describe('the README examples', () => {
 
   it('runs each shell example as written, in order, without an error answer', { timeout: 300_000 }, async () => {
     for (const block of shell) {
-      const exported = Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join('\n');
       // The admin CLI runs from the repository, as the README's `npm run` does; curl from the example files.
-      const script = `set -e\ncd '${block.code.includes('npm run') ? repoRoot : dir}'\n${exported}\n${atAddress(block.code, stack.baseUrl)}\necho "__VARS__ KEY=\${KEY:-} DATASET=\${DATASET:-} RUN=\${RUN:-}"`;
-      const ran = await run('bash', ['-c', script], { cwd: dir, env });
+      const cwd = block.code.includes('npm run') ? repoRoot : dir;
+      const ran = await runShellBlock(block, { cwd, env, baseUrl: stack.baseUrl, vars, carried: ['KEY', 'DATASET', 'RUN'] });
       const where = `README line ${block.line}: ${ran.stderr.slice(-500)}`;
       expect(ran.code, where).toBe(0);
       expect(errorAnswers(ran.stdout), where).toEqual([]);
-      for (const [, name, value] of ran.stdout.matchAll(/(KEY|DATASET|RUN)=(\S+)/g)) vars[name] = value;
     }
     expect(vars.KEY).toMatch(/^ty_/);
     expect(vars.RUN).toMatch(/^[0-9a-f-]{36}$/);
