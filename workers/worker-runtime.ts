@@ -61,7 +61,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
 
   const control = await listenForStopRequests({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, active });
   const heartbeat = await startHeartbeat({ db, redis, config, log, workerId, backend, active });
-  const metrics = new WorkerMetrics();
+  const metrics = new WorkerMetrics(backend.backend);
   const metricsPublisher = startMetricsPublisher({ redis, redisPrefix: config.redisPrefix, workerId, metrics, everyMs: heartbeatEveryMs(config), log });
   const queue = new Queue(QueueName.train, { connection: duplicateRedis(redis), prefix: bullPrefix(config.redisPrefix) });
   const bullConnection = createRedis(config.redisUrl, 'trainyard-worker-bull');

@@ -5,8 +5,11 @@ const EPOCH_SECONDS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
 const SAMPLES_PER_SECOND = [10, 30, 100, 300, 1000, 3000, 10_000, 30_000, 100_000, 300_000];
 const QUEUE_WAIT_SECONDS = [0.1, 0.5, 1, 5, 15, 30, 60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600];
 
+const RESTART_REASONS = ['crash', 'handoff', 'takeover', 'lease-lost'] as const;
+const END_STATUSES = ['completed', 'canceled', 'paused', 'failed'] as const;
+
 /** Why a run started again somewhere: its trainer crashed, its worker stopped (handoff, takeover) or lost PostgreSQL. */
-export type RestartReason = 'crash' | 'handoff' | 'takeover' | 'lease-lost';
+export type RestartReason = (typeof RESTART_REASONS)[number];
 
 /**
  * What a worker measures while it trains, in a registry of its own: the worker process has
@@ -24,6 +27,20 @@ export class WorkerMetrics {
   private readonly restarts = new Counter({ name: 'trainyard_run_restarts_total', help: 'Runs started again from a checkpoint (or the start), by reason', labelNames: ['reason'], registers: [this.registry] });
   private changed: () => void = () => {};
 
+  /**
+   * Every series this worker can move exists from its start, at zero. A series born at its
+   * first observation has no earlier sample, so Prometheus' rate() and increase() miss that
+   * observation: a short run's epochs and its "completed" would never show on a dashboard.
+   */
+  constructor(backend?: string) {
+    if (backend) {
+      this.epochSeconds.zero({ backend });
+      this.samplesPerSecond.zero({ backend });
+    }
+    for (const status of END_STATUSES) this.finished.inc({ status }, 0);
+    for (const reason of RESTART_REASONS) this.restarts.inc({ reason }, 0);
+  }
+
   /** Called after every observation, so the relay can publish soon after an epoch or a final status. */
   onChange(listener: () => void): void {
     this.changed = listener;
@@ -40,7 +57,7 @@ export class WorkerMetrics {
     this.changed();
   }
 
-  ended(status: 'completed' | 'canceled' | 'paused' | 'failed', code?: string): void {
+  ended(status: (typeof END_STATUSES)[number], code?: string): void {
     this.finished.inc({ status });
     if (status === 'failed') this.failures.inc({ code: code ?? 'UNKNOWN' });
     this.changed();
