@@ -60,6 +60,27 @@ export interface NativeEngine {
     dscale: Float32Array,
     doffset: Float32Array,
   ): void;
+  /** Per-channel mean and biased variance of x viewed as [rows, channels] (accumulated in double). */
+  batchNormMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
+  /**
+   * Training-mode batch norm's backward pass (mean and variance are x's own moments, so dx
+   * flows through them too) in two reads of x and dy; dmeanOut/dvarOut: gradients reaching
+   * the moments as outputs, or null.
+   */
+  batchNormTrainingGrad(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    epsilon: number,
+    channels: number,
+    dmeanOut: Float32Array | null,
+    dvarOut: Float32Array | null,
+    dx: Float32Array,
+    dscale: Float32Array,
+    doffset: Float32Array,
+  ): void;
   /** y = x repeated reps[d] times along each dimension. */
   tile(x: Float32Array, inShape: Int32Array, reps: Int32Array, y: Float32Array): void;
   /** out[i] = a op b with op BINARY_OPS' codes; modes: BROADCAST (param: length for inner, repeat for outer). */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createInitializer } from './create-initializer.ts';
 import type { InitializerSpec, LayerSpec, RegularizerSpec } from '../spec/layer-spec.schema.ts';
 import { TrainableConv2D } from './trainable-conv2d.layer.ts';
+import { FusedBatchNormalization } from './batch-normalization.layer.ts';
 
 /** tfjs does not export its Layer base class by name from the package root. */
 type Layer = Parameters<tf.Sequential['add']>[0];
@@ -69,7 +70,7 @@ export function createLayer(spec: LayerSpec, { inputShape, seed }: CreateLayerOp
       // drops the same units at every step, training one fixed sub-network.
       return tf.layers.dropout({ ...common, rate: spec.rate });
     case 'batchNormalization':
-      return tf.layers.batchNormalization({ ...common, momentum: spec.momentum, epsilon: spec.epsilon });
+      return new FusedBatchNormalization({ ...common, momentum: spec.momentum, epsilon: spec.epsilon });
     case 'activation':
       return tf.layers.activation({ ...common, activation: spec.activation });
     case 'reshape':

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NATIVE_KERNELS, ENGINE_BACKEND } from '../../src/engine/engine-backend.ts';
+import { ENGINE_BACKEND, ENGINE_OWN_KERNELS, NATIVE_KERNELS } from '../../src/engine/engine-backend.ts';
 import { expectAllClose, onBoth, randomValues, useEngine } from './backend-parity.ts';
 
 beforeAll(useEngine);
 
 describe('engine element-wise kernels match the cpu backend', () => {
-  it('has every cpu kernel, and lists each native one once (the others run counted as fallbacks: training-kernels.test.ts)', () => {
+  it('has every cpu kernel and its own, and lists each native one once (the others run counted as fallbacks: training-kernels.test.ts)', () => {
     const cpu = new Set(tf.getKernelsForBackend('cpu').map((k) => k.kernelName));
     const engine = new Set(tf.getKernelsForBackend(ENGINE_BACKEND).map((k) => k.kernelName));
-    expect(engine).toEqual(cpu);
+    expect(engine).toEqual(new Set([...cpu, ...ENGINE_OWN_KERNELS]));
     expect(new Set(NATIVE_KERNELS).size).toBe(NATIVE_KERNELS.length);
     for (const name of NATIVE_KERNELS) expect(cpu.has(name), name).toBe(true);
   });

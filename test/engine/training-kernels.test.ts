@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_BACKEND, NATIVE_KERNELS } from '../../src/engine/engine-backend.ts';
 import { engineFallbackStats, resetEngineFallbackStats } from '../../src/engine/fallback-stats.ts';
+import { BATCH_NORM_TRAINING_KERNEL, FusedBatchNormalization } from '../../src/model/batch-normalization.layer.ts';
 import { seededRandom } from '../../src/training/seeded-random.ts';
 import { expectAllClose, expectClose, onBoth, randomValues, useEngine, valuesOn } from './backend-parity.ts';
 
@@ -68,6 +69,7 @@ describe('engine kernels of a training step match the cpu backend', () => {
       ['floor', tf.floor, xs],
       ['rsqrt', tf.rsqrt, positive],
       ['elu', tf.elu, xs],
+      ['relu', tf.relu, xs],
       ['relu6', tf.relu6, xs],
       ['softplus', tf.softplus, xs],
     ];
@@ -124,6 +126,33 @@ describe('engine kernels of a training step match the cpu backend', () => {
       });
       expectAllClose(r, 2e-5, `batch norm ${JSON.stringify(shape)}`);
     }
+  });
+
+  it('the BatchNormalization layer in training mode: one native kernel on the engine, the same output, gradients and moving averages as tfjs', async () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const shape = seed === 4 ? [7, 5 + seed] : [...randomShape(3, 6, seed), 3 + seed];
+      const c = shape[shape.length - 1];
+      const r = await onBoth(() => {
+        const layer = new FusedBatchNormalization({ momentum: 0.9, epsilon: 1e-3 });
+        layer.build(shape);
+        layer.setWeights([tensor([c], seed + 1), tensor([c], seed + 2), tensor([c], seed + 3), tf.abs(tensor([c], seed + 4))]);
+        const x = tf.variable(tensor(shape, seed).mul(3).add(0.5));
+        const [gammaVar, betaVar] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+        const weights = tf.range(0, size(shape)).reshape(shape).div(size(shape));
+        let y: tf.Tensor | null = null;
+        const loss = () => tf.sum(tf.mul((y = tf.keep(layer.apply(x, { training: true }) as tf.Tensor)), weights)) as tf.Scalar;
+        const { grads } = tf.variableGrads(loss, [x, gammaVar, betaVar]);
+        // The moving averages after one step, then the output and the gradients of x, gamma and beta.
+        return [...layer.getWeights().slice(2), y!, ...[x, gammaVar, betaVar].map((v) => grads[v.name])];
+      });
+      expectAllClose(r, 2e-5, `batch norm layer ${JSON.stringify(shape)}`);
+    }
+    await tf.setBackend(ENGINE_BACKEND);
+    const layer = new FusedBatchNormalization({});
+    layer.build([8, 4, 4, 3]);
+    const { kernelNames } = await tf.profile(() => layer.apply(tf.ones([8, 4, 4, 3]), { training: true }) as tf.Tensor);
+    expect(kernelNames).toContain(BATCH_NORM_TRAINING_KERNEL);
+    expect(kernelNames).not.toContain('Mean');
   });
 
   it('average pooling: valid padding as the cpu backend, forward and gradient, any window and stride', async () => {

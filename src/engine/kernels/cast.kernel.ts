@@ -7,7 +7,9 @@ const ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as
 /**
  * Cast between float32, int32 and bool as one typed-array conversion (a single `set`, done
  * by V8 at memory speed; to bool, a comparison per value), where tfjs's cpu kernel goes
- * through its generic per-element paths. Complex and string go to the cpu kernel.
+ * through its generic per-element paths. A cast to the tensor's own dtype (tfjs's gradients
+ * cast float32 to float32 often) shares the data, as the cpu kernel's does: no copy. Complex
+ * and string go to the cpu kernel.
  */
 export function engineCast(): tf.KernelFunc {
   const fallback = cpuKernel(tf.Cast);
@@ -15,6 +17,10 @@ export function engineCast(): tf.KernelFunc {
     const backend = args.backend as CpuBackend;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { dtype } = args.attrs as unknown as tf.CastAttrs;
+    if (dtype === x.dtype && dtype in ARRAYS) {
+      backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype };
+    }
     const values = backend.data.get(x.dataId).values;
     if (!(dtype in ARRAYS) || !(x.dtype in ARRAYS) || !ArrayBuffer.isView(values)) return fallback(args);
     const n = tf.util.sizeFromShape(x.shape);

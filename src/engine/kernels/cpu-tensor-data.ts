@@ -9,6 +9,8 @@ import { countedFallback } from '../fallback-stats.ts';
 export interface CpuBackend extends tf.KernelBackend {
   data: { get(dataId: tf.DataId): { values?: unknown } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): tf.TensorInfo;
+  /** One more tensor shares this data (an output that is its input, as Identity's is). */
+  incRef(dataId: tf.DataId): void;
 }
 
 /** The tensor's values as a Float32Array (copied only when stored otherwise). */

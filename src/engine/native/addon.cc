@@ -264,7 +264,7 @@ napi_value binary(napi_env env, napi_callback_info info) {
     arg_at(env, info, 9, a);
     long op = integer(env, a[0], "op"), n = integer(env, a[1], "n");
     long am = integer(env, a[3], "aMode"), ap = integer(env, a[4], "aParam"), bm = integer(env, a[6], "bMode"), bp = integer(env, a[7], "bParam");
-    if (op > 8 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
+    if (op > 9 || am > 3 || bm > 3) throw Fail{"unknown op or broadcast mode"};
     auto amode = static_cast<engine::Broadcast>(am), bmode = static_cast<engine::Broadcast>(bm);
     const float* A = floats(env, a[2], operand_need(amode, ap, n), "a");
     const float* B = floats(env, a[5], operand_need(bmode, bp, n), "b");
@@ -311,7 +311,7 @@ napi_value binary_strided(napi_env env, napi_callback_info info) {
     napi_value a[7];
     arg_at(env, info, 7, a);
     long op = integer(env, a[0], "op");
-    if (op > 8) throw Fail{"unknown op"};
+    if (op > 9) throw Fail{"unknown op"};
     const Strided s = strided_operands(env, a);
     engine::binary_strided(static_cast<engine::BinaryOp>(op), s.rank, s.shape, s.a, s.as, s.b, s.bs, floats(env, a[6], s.n, "out"));
     return nullptr;
@@ -414,18 +414,51 @@ napi_value select(napi_env env, napi_callback_info info) {
   });
 }
 
+/** The rows and channels of an [rows, channels] Float32Array argument, checked. */
+long rows_of(napi_env env, napi_value x, long C) {
+  positive(C, "channels");
+  const size_t n = length_of(env, x);
+  if (n == 0 || n % C) throw Fail{"x's length must be a positive multiple of channels"};
+  return static_cast<long>(n / C);
+}
+
 /** batchNormGrad(x, dy, mean, variance, scale|null, epsilon, channels, dx, dmean, dvar, dscale, doffset) */
 napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[12];
     arg_at(env, info, 12, a);
     long C = integer(env, a[6], "channels");
-    positive(C, "channels");
-    const size_t n = length_of(env, a[0]);
-    if (n == 0 || n % C) throw Fail{"x's length must be a positive multiple of channels"};
+    const size_t n = static_cast<size_t>(rows_of(env, a[0], C) * C);
     const float* scale = is_null(env, a[4]) ? nullptr : floats(env, a[4], C, "scale");
     engine::BatchNormGrads out{floats(env, a[7], n, "dx"), floats(env, a[8], C, "dmean"), floats(env, a[9], C, "dvar"), floats(env, a[10], C, "dscale"), floats(env, a[11], C, "doffset")};
     engine::batch_norm_backward(static_cast<long>(n / C), C, floats(env, a[0], n, "x"), floats(env, a[1], n, "dy"), floats(env, a[2], C, "mean"), floats(env, a[3], C, "variance"), scale, static_cast<float>(number(env, a[5])), out);
+    return nullptr;
+  });
+}
+
+/** batchNormMoments(x, channels, mean, variance) */
+napi_value batch_norm_moments(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    long C = integer(env, a[1], "channels");
+    long rows = rows_of(env, a[0], C);
+    engine::batch_norm_moments(rows, C, floats(env, a[0], rows * C, "x"), floats(env, a[2], C, "mean"), floats(env, a[3], C, "variance"));
+    return nullptr;
+  });
+}
+
+/** batchNormTrainingGrad(x, dy, mean, variance, scale|null, epsilon, channels, dmeanOut|null, dvarOut|null, dx, dscale, doffset) */
+napi_value batch_norm_training_grad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[12];
+    arg_at(env, info, 12, a);
+    long C = integer(env, a[6], "channels");
+    long rows = rows_of(env, a[0], C);
+    const size_t n = static_cast<size_t>(rows * C);
+    auto optional = [&](napi_value v, const char* name) -> const float* { return is_null(env, v) ? nullptr : floats(env, v, C, name); };
+    engine::BatchNormTrainingGrads out{optional(a[7], "dmeanOut"), optional(a[8], "dvarOut"), floats(env, a[9], n, "dx"), floats(env, a[10], C, "dscale"), floats(env, a[11], C, "doffset")};
+    engine::batch_norm_training_backward(rows, C, floats(env, a[0], n, "x"), floats(env, a[1], n, "dy"), floats(env, a[2], C, "mean"), floats(env, a[3], C, "variance"), optional(a[4], "scale"), static_cast<float>(number(env, a[5])), out);
     return nullptr;
   });
 }
@@ -519,6 +552,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"compareStrided", nullptr, compare_strided, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"select", nullptr, select, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, batch_norm_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormMoments", nullptr, batch_norm_moments, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrainingGrad", nullptr, batch_norm_training_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

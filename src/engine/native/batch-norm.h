@@ -1,5 +1,7 @@
-// Batch normalization's backward pass over [rows, channels] (NHWC flattened), in one read of
-// x and dy: tfjs composes it of a dozen full-size element-wise ops, a tile and four sums.
+// Batch normalization over [rows, channels] (NHWC flattened): the backward pass of the
+// normalization alone (mean and variance given), the batch's moments, and the backward pass
+// of training mode, where mean and variance are the batch's own, all in one or two reads of
+// x and dy: tfjs composes each of a dozen full-size element-wise ops, tiles and sums.
 #pragma once
 
 namespace engine {
@@ -14,5 +16,22 @@ struct BatchNormGrads {
 
 /** scale may be null (1). */
 void batch_norm_backward(long rows, long channels, const float* x, const float* dy, const float* mean, const float* variance, const float* scale, float epsilon, const BatchNormGrads& out);
+
+/** Per-channel mean and (biased) variance of x, accumulated in double, in two reads of x. */
+void batch_norm_moments(long rows, long channels, const float* x, float* mean, float* variance);
+
+struct BatchNormTrainingGrads {
+  const float* dmean_out; // [channels] or null: the gradient reaching the batch mean output
+  const float* dvar_out;  // [channels] or null: the gradient reaching the batch variance output
+  float* dx;              // [rows, channels]
+  float* dscale;          // [channels]
+  float* doffset;         // [channels]
+};
+
+/**
+ * y = scale (x − μ) / √(σ² + ε) + offset with μ, σ² the batch's moments of x: dx through the
+ * moments too, in two reads of x and dy. scale may be null (1).
+ */
+void batch_norm_training_backward(long rows, long channels, const float* x, const float* dy, const float* mean, const float* variance, const float* scale, float epsilon, const BatchNormTrainingGrads& out);
 
 }  // namespace engine

@@ -87,6 +87,10 @@ void with_op(BinaryOp op, F fn) {
     case BinaryOp::elu_grad:
       // a: dy, b: elu's output y; dx = dy where y >= 0, else dy * (y + 1).
       return fn([](float dy, float y) { return y >= 0.f ? dy : dy * (y + 1.f); });
+    case BinaryOp::relu_grad:
+      // a: dy, b: relu's input x; dx = dy · step(x) as tfjs computes it: NaN where x is
+      // NaN, and dy · 0 (NaN for a NaN or infinite dy) where x <= 0.
+      return fn([](float dy, float x) { return x > 0.f ? dy : (x != x ? x : dy * 0.f); });
   }
 }
 

@@ -5,7 +5,7 @@
 
 namespace engine {
 
-enum class BinaryOp { add = 0, sub = 1, mul = 2, div = 3, maximum = 4, minimum = 5, squared_difference = 6, pow = 7, elu_grad = 8 };
+enum class BinaryOp { add = 0, sub = 1, mul = 2, div = 3, maximum = 4, minimum = 5, squared_difference = 6, pow = 7, elu_grad = 8, relu_grad = 9 };
 /** How an operand of a binary op maps onto the output's flat index i. */
 enum class Broadcast {
   full = 0,    // operand[i]
