@@ -6,6 +6,7 @@ import { registerFusedBatchNormGradient } from './kernels/batch-norm-grad.kernel
 import { nativeBatchNormTraining, registerBatchNormTrainingGradient } from './kernels/batch-norm-training.kernel.ts';
 import { BATCH_NORM_TRAINING_KERNEL } from '../model/batch-normalization.layer.ts';
 import { nativeReluGrad, registerReluGradient, RELU_GRAD_KERNEL } from './kernels/relu-grad.kernel.ts';
+import { nativeOptimizerStep, OPTIMIZER_STEP_KERNEL } from './kernels/optimizer-step.kernel.ts';
 import { engineCast, engineFill, engineFillLike, engineLogicalAnd } from './kernels/cast.kernel.ts';
 import { COMPARE_OPS, nativeClip, nativeCompare, nativeSelect } from './kernels/compare.kernel.ts';
 import { nativeArgMax, nativeSoftmax } from './kernels/softmax.kernel.ts';
@@ -65,7 +66,7 @@ export const NATIVE_KERNELS = [
 ];
 
 /** Kernels of the engine's own, which no tfjs backend has: run where a gradient or a layer asks for them. */
-export const ENGINE_OWN_KERNELS = [BATCH_NORM_TRAINING_KERNEL, RELU_GRAD_KERNEL] as const;
+export const ENGINE_OWN_KERNELS = [BATCH_NORM_TRAINING_KERNEL, RELU_GRAD_KERNEL, OPTIMIZER_STEP_KERNEL] as const;
 
 /**
  * Registers the `engine` backend: tfjs's cpu backend (tensors in JS typed arrays, all of its
@@ -130,7 +131,7 @@ export function registerEngineBackend(native: NativeEngine, options: { threads?:
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: ENGINE_BACKEND, kernelFunc: native_[config.kernelName] ?? countedFallback(config.kernelName, config.kernelFunc) });
   }
-  const own: Record<(typeof ENGINE_OWN_KERNELS)[number], tf.KernelFunc> = { [BATCH_NORM_TRAINING_KERNEL]: nativeBatchNormTraining(native), [RELU_GRAD_KERNEL]: nativeReluGrad(native) };
+  const own: Record<(typeof ENGINE_OWN_KERNELS)[number], tf.KernelFunc> = { [BATCH_NORM_TRAINING_KERNEL]: nativeBatchNormTraining(native), [RELU_GRAD_KERNEL]: nativeReluGrad(native), [OPTIMIZER_STEP_KERNEL]: nativeOptimizerStep(native) };
   for (const [kernelName, kernelFunc] of Object.entries(own)) tf.registerKernel({ kernelName, backendName: ENGINE_BACKEND, kernelFunc });
   registerFusedBatchNormGradient(native, ENGINE_BACKEND);
   registerBatchNormTrainingGradient(native);

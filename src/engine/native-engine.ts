@@ -60,6 +60,24 @@ export interface NativeEngine {
     dscale: Float32Array,
     doffset: Float32Array,
   ): void;
+  /** One Adam step of one variable (optimizer-step.h), into new arrays. */
+  adamStep(
+    value: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    newValue: Float32Array,
+    newM: Float32Array,
+    newV: Float32Array,
+  ): void;
+  /** One momentum (nesterov: 1) step of one variable, into new arrays. */
+  momentumStep(value: Float32Array, grad: Float32Array, acc: Float32Array, learningRate: number, momentum: number, nesterov: number, newValue: Float32Array, newAcc: Float32Array): void;
   /** Per-channel mean and biased variance of x viewed as [rows, channels] (accumulated in double). */
   batchNormMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
   /**

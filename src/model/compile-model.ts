@@ -4,6 +4,8 @@ import { tfjsMetricName } from '../spec/metric-names.ts';
 import { huberLoss, msleMetric, precisionMetric, recallMetric } from './metric-functions.ts';
 import { ResumableAdamax } from './optimizers/adamax.optimizer.ts';
 import { CenteredRMSProp } from './optimizers/centered-rmsprop.optimizer.ts';
+import { FusedAdam } from './optimizers/fused-adam.optimizer.ts';
+import { FusedMomentum } from './optimizers/fused-momentum.optimizer.ts';
 
 /** Learning rates used when a spec names none: Keras's defaults where tfjs has none of its own. */
 export const DEFAULT_LEARNING_RATES: Record<OptimizerType, number> = {
@@ -19,7 +21,8 @@ export const DEFAULT_LEARNING_RATES: Record<OptimizerType, number> = {
 /**
  * A tfjs optimizer from its spec; unset settings take tfjs's defaults (momentum: 0.9).
  * RMSProp and Adamax are tfjs's with its gaps filled: a centered step that cannot take the
- * root of a negative number, and Adamax state that checkpoints can save (see optimizers/).
+ * root of a negative number, and Adamax state that checkpoints can save; Adam and momentum
+ * take each variable's step in one kernel on the engine (see optimizers/).
  */
 export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
   const lr = spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.type];
@@ -27,9 +30,9 @@ export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
     case 'sgd':
       return tf.train.sgd(lr);
     case 'momentum':
-      return tf.train.momentum(lr, spec.momentum ?? 0.9, spec.useNesterov ?? false);
+      return new FusedMomentum(lr, spec.momentum ?? 0.9, spec.useNesterov ?? false);
     case 'adam':
-      return tf.train.adam(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
+      return new FusedAdam(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
     case 'rmsprop':
       return new CenteredRMSProp(lr, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon, spec.centered ?? false);
     case 'adagrad':

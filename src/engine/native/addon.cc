@@ -12,6 +12,7 @@
 #include "rows.h"
 #include "gemm.h"
 #include "max-pool.h"
+#include "optimizer-step.h"
 #include "thread-pool.h"
 #include "tile.h"
 
@@ -463,6 +464,30 @@ napi_value batch_norm_training_grad(napi_env env, napi_callback_info info) {
   });
 }
 
+/** adamStep(value, grad, m, v, learningRate, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2, newValue, newM, newV) */
+napi_value adam_step(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[13];
+    arg_at(env, info, 13, a);
+    const size_t n = length_of(env, a[0]);
+    auto f = [&](int i) { return static_cast<float>(number(env, a[i])); };
+    const engine::AdamStep p{f(4), f(5), f(6), f(7), static_cast<float>(1.0 - number(env, a[5])), static_cast<float>(1.0 - number(env, a[6])), f(8), f(9)};
+    engine::adam_step(static_cast<long>(n), floats(env, a[0], n, "value"), floats(env, a[1], n, "grad"), floats(env, a[2], n, "m"), floats(env, a[3], n, "v"), p, floats(env, a[10], n, "newValue"), floats(env, a[11], n, "newM"), floats(env, a[12], n, "newV"));
+    return nullptr;
+  });
+}
+
+/** momentumStep(value, grad, acc, learningRate, momentum, nesterov (0|1), newValue, newAcc) */
+napi_value momentum_step(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[8];
+    arg_at(env, info, 8, a);
+    const size_t n = length_of(env, a[0]);
+    engine::momentum_step(static_cast<long>(n), floats(env, a[0], n, "value"), floats(env, a[1], n, "grad"), floats(env, a[2], n, "acc"), static_cast<float>(number(env, a[3])), static_cast<float>(number(env, a[4])), number(env, a[5]) != 0, floats(env, a[6], n, "newValue"), floats(env, a[7], n, "newAcc"));
+    return nullptr;
+  });
+}
+
 /** unary(op, n, x, alpha, y) */
 napi_value unary(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -552,6 +577,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"compareStrided", nullptr, compare_strided, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"select", nullptr, select, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, batch_norm_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamStep", nullptr, adam_step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"momentumStep", nullptr, momentum_step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormMoments", nullptr, batch_norm_moments, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainingGrad", nullptr, batch_norm_training_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -15,12 +15,7 @@ constexpr long CHUNK = 1 << 15;
 /** fn(begin, end) over [0, n) in chunks; small arrays stay on the calling thread. */
 template <typename F>
 void chunked(long n, F fn) {
-  const int tasks = static_cast<int>((n + CHUNK - 1) / CHUNK);
-  if (tasks <= 1) {
-    fn(0L, n);
-    return;
-  }
-  parallel_for(tasks, [&](int t) { fn(t * CHUNK, std::min(n, (t + 1) * CHUNK)); });
+  parallel_chunks(n, CHUNK, fn);
 }
 
 template <typename Op>

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs';
+import { applyFusedStep, gradientsOf, hasFusedStep, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
+
+/** The fields of tfjs's Adam that its state lives in (private in its typings). */
+interface AdamInternals {
+  accumulatedFirstMoment: OptimizerSlot[];
+  accumulatedSecondMoment: OptimizerSlot[];
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+  incrementIterations(): void;
+}
+
+/**
+ * tfjs's Adam, each variable's step in one kernel where the backend has the fused step (the
+ * engine): tfjs runs a dozen element-wise ops per variable, and a model of many small
+ * variables spends more on their bookkeeping than on the arithmetic. Same state, same names,
+ * same checkpoints as tfjs's; the same values to float32 rounding.
+ */
+export class FusedAdam extends tf.AdamOptimizer {
+  static override get className() {
+    return 'Adam';
+  }
+
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    if (!hasFusedStep()) return super.applyGradients(variableGradients);
+    const s = this as unknown as AdamInternals;
+    const oneMinusAccBeta1 = Math.fround(1 - s.accBeta1.dataSync()[0]);
+    const oneMinusAccBeta2 = Math.fround(1 - s.accBeta2.dataSync()[0]);
+    gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
+      const m = slotOf(s.accumulatedFirstMoment, i, value, 'm');
+      const v = slotOf(s.accumulatedSecondMoment, i, value, 'v');
+      if (!gradient) return;
+      applyFusedStep(value, gradient, { m, v }, { optimizer: 'adam', learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, oneMinusAccBeta1, oneMinusAccBeta2 });
+    });
+    tf.tidy(() => {
+      s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
+      s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+    });
+    s.incrementIterations();
+  }
+}
