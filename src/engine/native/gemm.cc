@@ -15,20 +15,23 @@
 namespace engine {
 namespace {
 
+// Two register blockings: MR rows × two vectors of columns, and for products of at most one
+// vector of columns (the 16-channel convolutions and their gradients) MR_NARROW rows × one,
+// which would otherwise spend half of every multiply-add on zero padding.
 #if defined(__AVX512F__)
-constexpr int VL = 16;  // floats per vector
-constexpr int MR = 8;   // 8 rows × 2 vectors = 16 accumulators of the 32 zmm registers
+constexpr int VL = 16;        // floats per vector
+constexpr int MR = 8;         // 8 rows × 2 vectors = 16 accumulators of the 32 zmm registers
+constexpr int MR_NARROW = 16; // 16 rows × 1 vector
 #elif defined(__AVX__)
 constexpr int VL = 8;
 constexpr int MR = 6;  // 6 × 2 = 12 accumulators of the 16 ymm registers
+constexpr int MR_NARROW = 12;
 #else
 constexpr int VL = 4;
 constexpr int MR = 6;
+constexpr int MR_NARROW = 12;
 #endif
-constexpr int NV = 2;
-constexpr int NR = VL * NV;
 constexpr int KC = 256;
-constexpr int MC = MR * 12;
 
 typedef float vf __attribute__((vector_size(VL * sizeof(float))));
 
@@ -53,7 +56,8 @@ inline vf load(const float* p) {
 }
 inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof(v)); }
 
-/** c[mr×nr] (+)= a-panel[kc×MR] · b-panel[kc×NR]. */
+/** c[mr×nr] (+)= a-panel[kc×MR] · b-panel[kc×NR], NR = VL·NV. */
+template <int MR, int NV>
 inline void micro_kernel(int kc, const float* __restrict a, const float* __restrict b, float* c, int ldc, int mr, int nr, bool accumulate) {
   vf acc[MR][NV];
 #pragma GCC unroll 16
@@ -63,7 +67,7 @@ inline void micro_kernel(int kc, const float* __restrict a, const float* __restr
   for (int k = 0; k < kc; k++) {
     vf bv[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; v++) bv[v] = *reinterpret_cast<const vf*>(b + k * NR + v * VL);
+    for (int v = 0; v < NV; v++) bv[v] = *reinterpret_cast<const vf*>(b + k * VL * NV + v * VL);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
       vf av = vf{} + a[k * MR + i];
@@ -71,7 +75,7 @@ inline void micro_kernel(int kc, const float* __restrict a, const float* __restr
       for (int v = 0; v < NV; v++) acc[i][v] += av * bv[v];
     }
   }
-  if (mr == MR && nr == NR) {
+  if (mr == MR && nr == VL * NV) {
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++)
 #pragma GCC unroll 4
@@ -81,6 +85,7 @@ inline void micro_kernel(int kc, const float* __restrict a, const float* __restr
       }
     return;
   }
+  constexpr int NR = VL * NV;
   alignas(64) float tmp[MR][NR];
   for (int i = 0; i < MR; i++)
     for (int v = 0; v < NV; v++) store(&tmp[i][v * VL], acc[i][v]);
@@ -89,6 +94,7 @@ inline void micro_kernel(int kc, const float* __restrict a, const float* __restr
 }
 
 /** Rows [i0, i0+mc) × depth [k0, k0+kc) of op(A) into MR-tall panels, zero-padded: dst[(p*kc + k)*MR + r]. */
+template <int MR>
 void pack_a(bool trans, const float* A, int lda, int i0, int mc, int k0, int kc, float* dst) {
   for (int p = 0; p * MR < mc; p++) {
     float* d = dst + static_cast<size_t>(p) * kc * MR;
@@ -110,6 +116,7 @@ void pack_a(bool trans, const float* A, int lda, int i0, int mc, int k0, int kc,
 }
 
 /** Depth [k0, k0+kc) × all N columns of op(B) into NR-wide panels, zero-padded: dst[(q*kc + k)*NR + c]. */
+template <int NR>
 void pack_b(bool trans, const float* B, int ldb, int N, int k0, int kc, float* dst) {
   for (int q = 0; q * NR < N; q++) {
     float* d = dst + static_cast<size_t>(q) * kc * NR;
@@ -133,15 +140,17 @@ void pack_b(bool trans, const float* B, int ldb, int N, int k0, int kc, float* d
 }
 
 /** C rows [i0, i0+mc) for depth slice [k0, k0+kc), with B's slice already packed. */
+template <int MR, int NV>
 void block(bool trans_a, const float* A, int lda, const float* packed_b, int N, int i0, int mc, int k0, int kc, float* C, int ldc,
            bool accumulate, float* packed_a) {
-  pack_a(trans_a, A, lda, i0, mc, k0, kc, packed_a);
+  constexpr int NR = VL * NV;
+  pack_a<MR>(trans_a, A, lda, i0, mc, k0, kc, packed_a);
   for (int q = 0; q * NR < N; q++) {
     const float* b = packed_b + static_cast<size_t>(q) * kc * NR;
     int nr = std::min(NR, N - q * NR);
     for (int p = 0; p * MR < mc; p++) {
       int mr = std::min(MR, mc - p * MR);
-      micro_kernel(kc, packed_a + static_cast<size_t>(p) * kc * MR, b, C + static_cast<size_t>(i0 + p * MR) * ldc + q * NR, ldc, mr, nr,
+      micro_kernel<MR, NV>(kc, packed_a + static_cast<size_t>(p) * kc * MR, b, C + static_cast<size_t>(i0 + p * MR) * ldc + q * NR, ldc, mr, nr,
                    accumulate);
     }
   }
@@ -151,16 +160,11 @@ thread_local Aligned tl_packed_a;
 Aligned packed_b_buffer;
 std::vector<Aligned> partials;
 
-}  // namespace
-
-void sgemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
-           bool accumulate) {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0) {
-    if (!accumulate)
-      for (int i = 0; i < M; i++) std::memset(C + static_cast<size_t>(i) * ldc, 0, N * sizeof(float));
-    return;
-  }
+template <int MR, int NV>
+void blocked_sgemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+                   bool accumulate) {
+  constexpr int NR = VL * NV;
+  constexpr int MC = MR == MR_NARROW ? 96 : MR * 12;
   // Waking the other threads costs more than a small product gains from them.
   const bool small = static_cast<double>(M) * N * K < 1e5;
   auto run = [&](int n, const std::function<void(int)>& fn) {
@@ -174,7 +178,7 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int 
   const size_t slice_floats = static_cast<size_t>(n_panels) * NR * KC;
   float* packed_b = packed_b_buffer.get(slice_floats * k_slices);
   run(k_slices, [&](int s) {
-    pack_b(trans_b, B, ldb, N, s * KC, std::min(KC, K - s * KC), packed_b + s * slice_floats);
+    pack_b<NR>(trans_b, B, ldb, N, s * KC, std::min(KC, K - s * KC), packed_b + s * slice_floats);
   });
 
   const int threads = small ? 1 : thread_count();
@@ -186,7 +190,7 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int 
       float* pa = tl_packed_a.get(static_cast<size_t>(MC) * KC);
       for (int s = 0; s < k_slices; s++) {
         int k0 = s * KC;
-        block(trans_a, A, lda, packed_b + s * slice_floats, N, i0, mc, k0, std::min(KC, K - k0), C, ldc, accumulate || s > 0, pa);
+        block<MR, NV>(trans_a, A, lda, packed_b + s * slice_floats, N, i0, mc, k0, std::min(KC, K - k0), C, ldc, accumulate || s > 0, pa);
       }
     });
     return;
@@ -207,7 +211,7 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int 
       int i0 = mb * MC, mc = std::min(MC, M - i0);
       for (int s = s0; s < s1; s++) {
         int k0 = s * KC;
-        block(trans_a, A, lda, packed_b + s * slice_floats, N, i0, mc, k0, std::min(KC, K - k0), out, N, s > s0, pa);
+        block<MR, NV>(trans_a, A, lda, packed_b + s * slice_floats, N, i0, mc, k0, std::min(KC, K - k0), out, N, s > s0, pa);
       }
     }
   });
@@ -219,6 +223,22 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int 
       c[j] = sum;
     }
   });
+}
+
+}  // namespace
+
+void sgemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+           bool accumulate) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate)
+      for (int i = 0; i < M; i++) std::memset(C + static_cast<size_t>(i) * ldc, 0, N * sizeof(float));
+    return;
+  }
+  if (N <= VL)
+    blocked_sgemm<MR_NARROW, 1>(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+  else
+    blocked_sgemm<MR, 2>(trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc, accumulate);
 }
 
 }  // namespace engine
