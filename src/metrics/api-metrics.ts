@@ -27,6 +27,9 @@ export class ApiMetrics {
   private readonly latency = new Histogram({ name: 'trainyard_http_request_duration_seconds', help: 'HTTP request latency by route template', labelNames: ['method', 'route'], buckets: HTTP_SECONDS, registers: [this.registry] });
   private readonly rejected = new Counter({ name: 'trainyard_rejected_requests_total', help: 'Requests answered with an error, by its stable code (RATE_LIMITED, QUOTA_EXCEEDED, VALIDATION_FAILED, ...)', labelNames: ['code'], registers: [this.registry] });
 
+  /** One read of the runs per scrape, so the queue depth always equals the queued runs by team. */
+  private runsOfScrape: Promise<TeamCount[]> | null = null;
+
   constructor(private readonly sources: ScrapeSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'trainyard_api_' });
     this.stateGauges();
@@ -46,19 +49,25 @@ export class ApiMetrics {
   async render(): Promise<{ contentType: string; body: string }> {
     const workers = AggregatorRegistry.aggregate<typeof Registry.PROMETHEUS_CONTENT_TYPE>(await this.sources.workerSnapshots());
     const merged = Registry.merge([this.registry, workers]);
-    return { contentType: merged.contentType, body: await merged.metrics() };
+    this.runsOfScrape = this.sources.runs();
+    try {
+      return { contentType: merged.contentType, body: await merged.metrics() };
+    } finally {
+      this.runsOfScrape = null;
+    }
   }
 
   private stateGauges(): void {
     const { sources } = this;
     const registers = [this.registry];
+    const runs = () => this.runsOfScrape ?? sources.runs();
     // Each collect resets first, so a team or backend that is gone drops out instead of keeping its last value.
     new Gauge({ name: 'trainyard_runs', help: 'Runs by status and team', labelNames: ['status', 'team'], registers, async collect() {
       this.reset();
-      for (const r of await sources.runs()) this.set({ status: r.status, team: r.team }, r.count);
+      for (const r of await runs()) this.set({ status: r.status, team: r.team }, r.count);
     } });
     new Gauge({ name: 'trainyard_queue_depth', help: 'Runs waiting in the queue (status queued), all teams', registers, async collect() {
-      this.set((await sources.runs()).filter((r) => r.status === 'queued').reduce((sum, r) => sum + r.count, 0));
+      this.set((await runs()).filter((r) => r.status === 'queued').reduce((sum, r) => sum + r.count, 0));
     } });
     new Gauge({ name: 'trainyard_workers', help: 'Live workers (heartbeat not expired) by backend', labelNames: ['backend'], registers, async collect() {
       this.reset();
