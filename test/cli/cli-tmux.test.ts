@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,8 @@ import { startStack, type Stack } from '../e2e/harness.ts';
 import { CLI_BIN, cliHome } from './cli-harness.ts';
 
 const exec = promisify(execFile);
+/** The terminal as the user saw it, kept with CI's other artifacts for a reader of the run. */
+const SESSION_TRANSCRIPT = path.resolve(import.meta.dirname, '../../.ci/out/cli-follow-session.txt');
 
 /**
  * The CLI on a real terminal: tmux gives it a 120×30 TTY, so the progress bar draws and the
@@ -63,6 +65,8 @@ describe('trainyard CLI in a terminal (tmux)', () => {
     await tmux('new-session', '-d', '-x', '120', '-y', '30', '-s', 'cli', `bash '${path.join(home.dir, 'session.sh')}'`);
     const screen = await screenWhen(/__EXIT__ \d+/);
     const lines = screen.split('\n').map((l) => l.trimEnd());
+    await mkdir(path.dirname(SESSION_TRANSCRIPT), { recursive: true });
+    await writeFile(SESSION_TRANSCRIPT, lines.join('\n').trimEnd() + '\n');
 
     expect(lines.find((l) => l.startsWith('__EXIT__')), screen).toBe('__EXIT__ 0');
     // The human upload only: --json keeps the terminal free of decoration.
