@@ -22,7 +22,8 @@ describe('dashboard in a browser', () => {
 
   beforeAll(async () => {
     await ensureDashboardBuilt(() => undefined);
-    stack = await startStack();
+    // Batch progress often enough that the run page's bar visibly moves within an epoch.
+    stack = await startStack({ BATCH_PROGRESS_INTERVAL_S: '0.2' });
     browser = await launchBrowser();
     team = await createTeam(stack.config);
   }, 120_000);
@@ -96,6 +97,18 @@ describe('dashboard in a browser', () => {
     const epochs = () => page.getAttribute('[data-testid=run-charts]', 'data-epochs').then(Number);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=run-charts]')?.getAttribute('data-epochs')) >= 2, undefined, { timeout: 60_000 });
     const first = await epochs();
+    // The batch bar moves within the epoch: two different (epoch, batch) readings, batches of 8 out of 2400 samples.
+    await page.waitForSelector('[data-testid=batch-progress]', { timeout: 30_000 });
+    const reading = () => page.evaluate(() => {
+      const bar = document.querySelector('[data-testid=batch-progress]');
+      return bar ? `${bar.getAttribute('data-epoch')}:${bar.getAttribute('data-batch')}` : '';
+    });
+    const firstReading = await reading();
+    expect(await page.getAttribute('[data-testid=batch-progress]', 'data-batches')).toBe('300');
+    await page.waitForFunction((before) => {
+      const bar = document.querySelector('[data-testid=batch-progress]');
+      return bar !== null && `${bar.getAttribute('data-epoch')}:${bar.getAttribute('data-batch')}` !== before;
+    }, firstReading, { timeout: 30_000 });
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid=run-charts]')?.getAttribute('data-epochs')) > n, first, { timeout: 60_000 });
     const points = await page.getAttribute('figure.chart', 'data-points');
     expect(Number(points)).toBeGreaterThan(first);
