@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db, DbTx } from '../src/db/prisma-client.ts';
 import { publishRunEvent } from '../src/events/event-publisher.ts';
+import { broadcastRunProgress } from '../src/events/run-progress.ts';
 import type { RunEventMap, RunEventType } from '../src/events/run-event-map.ts';
 import { inTransaction } from '../src/db/transaction.ts';
 import { transitionRun, type Transition } from '../src/runs/run-state-machine.ts';
@@ -131,6 +132,11 @@ export class RunRecorder {
       ...(results.testMetrics && { testMetrics: results.testMetrics }),
       ...(results.confusionMatrix && { confusionMatrix: results.confusionMatrix as unknown as Prisma.InputJsonValue }),
     });
+  }
+
+  /** Batches done in the epoch, to live subscribers only (nothing stored); lost announcements are harmless. */
+  async progress(p: { epoch: number; batch: number; batches: number }): Promise<void> {
+    await broadcastRunProgress(this.deps.redis, this.deps.redisPrefix, this.run.teamId, { runId: this.run.id, ...p }).catch(() => undefined);
   }
 
   log(level: RunEventMap['log']['level'], message: string) {

@@ -37,6 +37,8 @@ export interface TrainProcessorDeps {
   backend: BackendInfo;
   /** CHECKPOINT_INTERVAL_S: mid-epoch checkpoints during long epochs; 0 or absent: off. */
   checkpointIntervalS?: number;
+  /** BATCH_PROGRESS_INTERVAL_S: transient per-batch progress announcements; 0 or absent: off. */
+  batchProgressIntervalS?: number;
   /** Runs this worker trains right now, for cancel/pause requests, shutdown and heartbeats. */
   active: Map<string, ActiveRun>;
   /** True once the worker is shutting down: runs are handed back instead of started. */

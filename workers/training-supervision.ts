@@ -68,6 +68,7 @@ async function trainJobOf({ deps, run, inputs, resume }: Supervision): Promise<T
     runDir: await deps.storage.ensureDir(deps.storage.runDir(run.id)),
     ...(checkpoint ? { resumeFrom: { checkpointDir: checkpoint.path, epoch: checkpoint.epoch, ...(batch !== undefined && { batch }) } } : {}),
     ...(deps.checkpointIntervalS ? { checkpointEveryMs: deps.checkpointIntervalS * 1000 } : {}),
+    ...(deps.batchProgressIntervalS ? { progressEveryMs: deps.batchProgressIntervalS * 1000 } : {}),
   };
 }
 
@@ -90,6 +91,8 @@ async function recordMessage({ deps, job, recorder, entry, inputs }: Supervision
       if (msg.batch !== undefined) return;
       return applyCheckpointRetention({ storage: deps.storage, recorder }, inputs.spec.callbacks?.modelCheckpoint?.keep);
     }
+    case 'progress':
+      return recorder.progress({ epoch: msg.epoch, batch: msg.batch, batches: msg.batches });
     case 'log':
       return recorder.log(msg.level, msg.message);
     case 'done':

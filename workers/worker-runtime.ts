@@ -67,7 +67,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
   const bullConnection = createRedis(config.redisUrl, 'trainyard-worker-bull');
   const processor = createTrainProcessor({
     db, redis, redisPrefix: config.redisPrefix, storage: new Storage(config.storageDir), pool, leases, workerId, backend,
-    checkpointIntervalS: config.worker.checkpointIntervalS, active, shuttingDown: () => shuttingDown, metrics,
+    checkpointIntervalS: config.worker.checkpointIntervalS, batchProgressIntervalS: config.worker.batchProgressIntervalS, active, shuttingDown: () => shuttingDown, metrics,
     rebalance: (teamId) => rebalanceTeamQueue({ db, queue }, teamId),
   });
   const worker = new Worker(QueueName.train, processor, {

@@ -2164,6 +2164,21 @@ export interface components {
              */
             alpha?: number;
         };
+        /** @description Transient (no `seq`, never stored): batches of the epoch in progress trained so far. Only with `?progress=true`; mirrors src/events/run-progress.ts. */
+        RunProgress: {
+            /** @enum {string} */
+            type: "progress";
+            /** Format: uuid */
+            runId: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The epoch in progress (1-based, run-wide). */
+            epoch: number;
+            /** @description Batches of `epoch` trained so far. */
+            batch: number;
+            /** @description Training batches per epoch. */
+            batches: number;
+        };
         /** @description One WebSocket message: `{ seq, type, runId, at, ...data }`, `data` shaped by `type`. */
         RunEvent: components["schemas"]["StatusEvent"] | components["schemas"]["EpochEvent"] | components["schemas"]["CheckpointEvent"] | components["schemas"]["LogEvent"];
         RunEventBase: {
@@ -3215,6 +3230,8 @@ export interface operations {
             query?: {
                 /** @description Replay events with `seq` greater than this; 0 (the default) replays the run from its first event. */
                 since?: number;
+                /** @description `true`: also send the run's transient batch progress within the epoch (`RunProgress` messages, at most one per BATCH_PROGRESS_INTERVAL_S), which have no `seq`, are never stored and never replayed, so `since` works the same with or without them. */
+                progress?: "true" | "false";
             };
             header?: {
                 /** @description `bearer.<key>` authenticates like the `Authorization` header; the server echoes the first offered subprotocol. */
@@ -3228,7 +3245,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Switched to WebSocket; every message is a `RunEvent`. */
+            /** @description Switched to WebSocket; every message is a `RunEvent`, or with `progress=true` a `RunProgress`. */
             101: {
                 headers: {
                     [name: string]: unknown;

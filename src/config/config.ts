@@ -62,6 +62,11 @@ const envSchema = z.object({
    * about this much of a long epoch; 0 turns mid-epoch checkpoints off. Fractions allowed.
    */
   CHECKPOINT_INTERVAL_S: z.coerce.number().min(0).default(300),
+  /**
+   * At most this often (seconds) a training run announces its batches done in the current epoch
+   * to live subscribers that asked for progress (never stored, no `seq`); 0: never. Fractions allowed.
+   */
+  BATCH_PROGRESS_INTERVAL_S: z.coerce.number().min(0).default(1),
   /** How often the API drives its experiments (creates, pauses, promotes trials from what PostgreSQL records); 0: off. Fractions allowed. */
   EXPERIMENT_DRIVER_INTERVAL_S: z.coerce.number().min(0).default(2),
   /** Seconds between reconciliations of PostgreSQL's queued/running runs with the queue (also run at worker start); 0 turns it off. */
@@ -132,6 +137,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
       shutdownGraceS: env.WORKER_SHUTDOWN_GRACE_S,
       reconcileIntervalS: env.RECONCILE_INTERVAL_S,
       checkpointIntervalS: env.CHECKPOINT_INTERVAL_S,
+      batchProgressIntervalS: env.BATCH_PROGRESS_INTERVAL_S,
     },
     logLevel: env.LOG_LEVEL,
   };

@@ -1,9 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { RunEvent } from './run-event-map.ts';
 import { teamEventsChannel } from './event-publisher.ts';
+import { isRunProgress, type RunProgress } from './run-progress.ts';
 
 export interface TeamEventListener {
   onEvent: (event: RunEvent) => void;
+  /** Transient batch progress (src/events/run-progress.ts); listeners that do not ask never see it. */
+  onProgress?: (progress: RunProgress) => void;
   /**
    * Redis reconnected: announcements made while it was down are lost, so listeners re-read
    * PostgreSQL. Called once the subscriptions are active again.
@@ -112,10 +115,21 @@ export class EventHub {
     } catch (err) {
       return this.onError(err);
     }
+    if (isRunProgress(event)) return this.dispatchProgress(sub, event);
     if (typeof event?.seq !== 'number' || typeof event.runId !== 'string') return this.onError(new Error(`malformed event on ${channel}`));
     for (const listener of sub.listeners) {
       try {
         listener.onEvent(event);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
+  private dispatchProgress(sub: TeamSubscription, progress: RunProgress) {
+    for (const listener of sub.listeners) {
+      try {
+        listener.onProgress?.(progress);
       } catch (err) {
         this.onError(err);
       }

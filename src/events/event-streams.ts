@@ -5,7 +5,7 @@ import type { EventHub, TeamEventListener } from './event-hub.ts';
 import type { RunEvent } from './run-event-map.ts';
 import { RunEventSequencer } from './run-event-sequencer.ts';
 import { listRunEvents } from './run-events.repository.ts';
-import { sendOrShed, waitWritable } from './socket-flow.ts';
+import { sendIfKeepingUp, sendOrShed, waitWritable } from './socket-flow.ts';
 
 export interface EventStreamContext {
   hub: EventHub;
@@ -22,9 +22,10 @@ const INTERNAL_ERROR_CLOSE_CODE = 1011;
 /**
  * One run's events with `seq > since`: replayed from PostgreSQL, then live. The subscription
  * is made first, so nothing published during the replay is missed; the sequencer orders and
- * deduplicates the seam.
+ * deduplicates the seam. With `progress`, the run's transient batch progress too, as it comes
+ * (outside the numbering: see src/events/run-progress.ts).
  */
-export async function streamRunEvents(ctx: EventStreamContext, runId: string, since: number): Promise<void> {
+export async function streamRunEvents(ctx: EventStreamContext, runId: string, since: number, { progress = false } = {}): Promise<void> {
   const sequencer = newSequencer(ctx, runId, since);
   await subscribe(
     ctx,
@@ -32,6 +33,11 @@ export async function streamRunEvents(ctx: EventStreamContext, runId: string, si
       onEvent: (event) => {
         if (event.runId === runId) sequencer.push(event);
       },
+      ...(progress && {
+        onProgress: (p) => {
+          if (p.runId === runId) sendIfKeepingUp(ctx.socket, JSON.stringify(p), ctx.maxBufferedBytes / 2);
+        },
+      }),
       onResync: () => void sequencer.catchUp(),
     },
     () => sequencer.stop(),

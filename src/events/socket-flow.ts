@@ -23,6 +23,14 @@ export function sendOrShed(socket: FlowSocket, data: string, maxBufferedBytes: n
 }
 
 /**
+ * Sends a message that the next one supersedes (batch progress) only while the subscriber is
+ * keeping up: one with a backlog skips it instead, and is never closed on its account.
+ */
+export function sendIfKeepingUp(socket: FlowSocket, data: string, lowWaterBytes: number): void {
+  if (socket.readyState === socket.OPEN && socket.bufferedAmount <= lowWaterBytes) socket.send(data);
+}
+
+/**
  * Replays are paced by the reader instead: wait until the backlog is below `lowWaterBytes`.
  * A reader that never drains stops answering pings too, and the keep-alive ends it.
  */

@@ -10,6 +10,8 @@ import type { TrainDataset, TrainJob } from './training-job.ts';
 export interface RunData {
   /** Training batches (augmented when the spec asks) with the validation batches of each epoch. */
   trainSource: BatchSource;
+  /** Training batches in each epoch (the last one may be short): the `batches` of progress messages. */
+  batchesPerEpoch: number;
   /** The test split or test dataset, evaluated once at the end; null without test data. */
   testBatches: (() => Iterable<Batch>) | null;
 }
@@ -42,6 +44,7 @@ export async function loadRunData(job: TrainJob, spec: RunSpec, encoding: Target
   if (spec.augmentation) checkAugmentationFits(dataset.inputShape);
   return {
     trainSource: spec.augmentation ? withAugmentation(source, spec.augmentation, spec.augmentation.seed ?? spec.fit.seed) : source,
+    batchesPerEpoch: Math.ceil(loader.train.length / spec.fit.batchSize),
     testBatches: testLoader ? () => testLoader.allBatches() : spec.fit.testSplit > 0 ? () => loader.testBatches() : null,
   };
 }

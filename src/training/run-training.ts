@@ -90,8 +90,24 @@ async function train(s: Session): Promise<TrainOutcome> {
     resumeAt: model.resumeAt,
     midEpochCheckpoint: job.checkpointEveryMs ? { everyMs: job.checkpointEveryMs, save: (progress) => saveMidEpochCheckpoint(s, progress) } : undefined,
     onEpochBegin: (epoch) => callbacks.onEpochBegin(epoch, model.optimizer),
+    onBatchEnd: job.progressEveryMs ? progressReporter(s, job.progressEveryMs) : undefined,
     onEpochEnd: (result) => endEpoch(s, result),
   });
+}
+
+/**
+ * Sends `progress` after a batch once `everyMs` has passed since the last one sent: a run of
+ * tiny batches costs one message per interval, not one per batch. (Strictly at most one per
+ * interval, so an epoch's last batch may go unreported; its `epoch` event says it finished.)
+ */
+function progressReporter({ job, io, data }: Session, everyMs: number): (epoch: number, batch: number) => void {
+  let lastSent = 0;
+  return (epoch, batch) => {
+    const now = performance.now();
+    if (now - lastSent < everyMs) return;
+    lastSent = now;
+    io.send({ type: 'progress', runId: job.runId, epoch, batch, batches: data.batchesPerEpoch });
+  };
 }
 
 /**

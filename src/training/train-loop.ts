@@ -34,6 +34,8 @@ export interface TrainLoopOptions {
    * starts; `{ stop }` ends training after this epoch (early stopping).
    */
   onEpochEnd: (result: EpochResult) => Promise<void | { stop: string }>;
+  /** Called after every trained batch with the batches of `epoch` done so far (skipped ones of a resumed epoch count). */
+  onBatchEnd?: (epoch: number, batchesDone: number) => void;
   /**
    * A mid-epoch checkpoint to continue from: epoch `resumeAt.epoch` skips its first
    * `resumeAt.batch` batches (same seeded order, so the same samples) and starts its sums
@@ -102,6 +104,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainOutcome
       values.forEach((v, i) => (sums[i] += v * batch.size));
       seen += batch.size;
       batchIndex++;
+      options.onBatchEnd?.(epoch, batchIndex);
       await yieldToEventLoop();
       if (options.shouldStop()) return { status: 'canceled', lastEpoch };
     }

@@ -8,7 +8,8 @@ import type { ConfusionMatrix } from './evaluate-model.ts';
  * What the training core takes (a job: spec, data, where to write) and what it reports while
  * it trains (messages, in order: `started`, then per epoch `epoch` and, unless the run's
  * modelCheckpoint policy skips the epoch, `checkpoint`; during a long epoch a mid-epoch
- * `checkpoint` (with `batch`) every `checkpointEveryMs`; any number of `log`; finally exactly
+ * `checkpoint` (with `batch`) every `checkpointEveryMs` and `progress` at most every
+ * `progressEveryMs`; any number of `log`; finally exactly
  * one `done` or `failed`). It knows nothing of queues or processes: the worker's trainer
  * child forwards these messages to its parent (workers/trainer/trainer-protocol.ts).
  */
@@ -47,6 +48,11 @@ export interface TrainJob {
    * checkpoint (CHECKPOINT_INTERVAL_S); absent or 0: only end-of-epoch checkpoints.
    */
   checkpointEveryMs?: number;
+  /**
+   * Send a `progress` message (batches done in the epoch) at most this often
+   * (BATCH_PROGRESS_INTERVAL_S); absent or 0: none.
+   */
+  progressEveryMs?: number;
   /** A transfer run's base model (model.json + weights), resolved by the worker from spec.transfer. */
   baseModelDir?: string;
 }
@@ -88,6 +94,8 @@ export type TrainingMessage =
       sizeBytes: number;
       metrics: Record<string, number>;
     }
+  /** Transient: batches of `epoch` trained so far out of `batches`; announced live, never stored. */
+  | { type: 'progress'; runId: string; epoch: number; batch: number; batches: number }
   | { type: 'log'; runId?: string; level: 'info' | 'warn' | 'error'; message: string }
   | {
       type: 'done';

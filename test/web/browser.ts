@@ -23,8 +23,8 @@ export interface PageProblems {
  * A fresh context per page (so sessionStorage starts empty), at the 1280×800 the issue names,
  * recording every CSP violation (the browser's own event, not a log line) and every error.
  */
-export async function openPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: PageProblems }> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+export async function openPage(browser: Browser, viewport = { width: 1280, height: 800 }, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; problems: PageProblems }> {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
   const page = await context.newPage();
   const problems: PageProblems = { csp: [], errors: [] };
   await page.exposeFunction('__reportCsp', (directive: string) => problems.csp.push(directive));

@@ -22,7 +22,8 @@ describe('dashboard in a browser', () => {
 
   beforeAll(async () => {
     await ensureDashboardBuilt(() => undefined);
-    stack = await startStack();
+    // Batch progress often enough that the run page's bar visibly moves within an epoch.
+    stack = await startStack({ BATCH_PROGRESS_INTERVAL_S: '0.2' });
     browser = await launchBrowser();
     team = await createTeam(stack.config);
   }, 120_000);
@@ -31,8 +32,8 @@ describe('dashboard in a browser', () => {
     await stack?.close();
   });
 
-  const open = async (viewport?: { width: number; height: number }) => {
-    const opened = await openPage(browser, viewport);
+  const open = async (viewport?: { width: number; height: number }, colorScheme?: 'light' | 'dark') => {
+    const opened = await openPage(browser, viewport, colorScheme);
     allProblems.push(opened.problems);
     return opened.page;
   };
@@ -96,6 +97,18 @@ describe('dashboard in a browser', () => {
     const epochs = () => page.getAttribute('[data-testid=run-charts]', 'data-epochs').then(Number);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=run-charts]')?.getAttribute('data-epochs')) >= 2, undefined, { timeout: 60_000 });
     const first = await epochs();
+    // The batch bar moves within the epoch: two different (epoch, batch) readings, batches of 8 out of 2400 samples.
+    await page.waitForSelector('[data-testid=batch-progress]', { timeout: 30_000 });
+    const reading = () => page.evaluate(() => {
+      const bar = document.querySelector('[data-testid=batch-progress]');
+      return bar ? `${bar.getAttribute('data-epoch')}:${bar.getAttribute('data-batch')}` : '';
+    });
+    const firstReading = await reading();
+    expect(await page.getAttribute('[data-testid=batch-progress]', 'data-batches')).toBe('300');
+    await page.waitForFunction((before) => {
+      const bar = document.querySelector('[data-testid=batch-progress]');
+      return bar !== null && `${bar.getAttribute('data-epoch')}:${bar.getAttribute('data-batch')}` !== before;
+    }, firstReading, { timeout: 30_000 });
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid=run-charts]')?.getAttribute('data-epochs')) > n, first, { timeout: 60_000 });
     const points = await page.getAttribute('figure.chart', 'data-points');
     expect(Number(points)).toBeGreaterThan(first);
@@ -198,6 +211,34 @@ describe('dashboard in a browser', () => {
     await signIn(phone, stack.baseUrl, big.key);
     await phone.waitForSelector('[data-testid=runs-table] tbody tr');
     await screenshot(phone, 'runs-phone');
+  });
+
+  it('screenshots every page in the light and dark schemes at 1280×800 and 390×844', async () => {
+    const runs = await request(stack.app.server).get('/v1/runs').set(team.auth);
+    const runId = runs.body.items[0].id as string;
+    const pages: [string, string, string][] = [
+      ['runs', '#/runs', '[data-testid=runs-page][data-loaded=true]'],
+      ['run', `#/runs/${runId}`, '[data-testid=run-page]'],
+      ['datasets', '#/datasets', '[data-testid=datasets-page] tbody tr'],
+      ['experiments', '#/experiments', 'main h1'],
+      ['queue', '#/queue', '[data-testid=queue-page]'],
+    ];
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+        const page = await open(viewport, scheme);
+        await page.goto(`${stack.baseUrl}/`);
+        await page.waitForSelector('#api-key');
+        await screenshot(page, `sign-in-${scheme}-${viewport.width}`);
+        await signIn(page, stack.baseUrl, team.key);
+        for (const [name, hash, ready] of pages) {
+          await page.goto(`${stack.baseUrl}/${hash}`);
+          await page.waitForSelector(ready);
+          await screenshot(page, `${name}-${scheme}-${viewport.width}`);
+        }
+        // The page really is in the scheme asked for.
+        expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(scheme === 'dark');
+      }
+    }
   });
 
   it('reported no CSP violation and no error on any page', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { RunStream, type StreamState } from './run-stream.ts';
-import type { Metrics, Run, RunEvent } from './types.ts';
+import type { Metrics, Run, RunEvent, RunProgress } from './types.ts';
 
 export interface LiveRun {
   run: Run | null;
@@ -12,6 +12,8 @@ export interface LiveRun {
   reconnects: number;
   /** Bumped on each checkpoint event, so the checkpoints list reloads. */
   checkpointTick: number;
+  /** The latest batch progress of the epoch in progress; null once that epoch's event came. */
+  batchProgress: RunProgress | null;
   error: string | null;
 }
 
@@ -20,7 +22,7 @@ const LOG_TAIL = 200;
 function reduce(live: LiveRun, event: RunEvent): LiveRun {
   switch (event.type) {
     case 'epoch':
-      return { ...live, epochs: new Map(live.epochs).set(event.epoch, event.metrics), run: live.run && { ...live.run, currentEpoch: Math.max(live.run.currentEpoch, event.epoch) } };
+      return { ...live, batchProgress: live.batchProgress && live.batchProgress.epoch <= event.epoch ? null : live.batchProgress, epochs: new Map(live.epochs).set(event.epoch, event.metrics), run: live.run && { ...live.run, currentEpoch: Math.max(live.run.currentEpoch, event.epoch) } };
     case 'log':
       return { ...live, logs: [...live.logs, { seq: event.seq, at: event.at, level: event.level, message: event.message }].slice(-LOG_TAIL) };
     case 'checkpoint':
@@ -36,7 +38,7 @@ function reduce(live: LiveRun, event: RunEvent): LiveRun {
  * where test metrics, the stop reason and timings live.
  */
 export function useLiveRun(id: string): LiveRun {
-  const [live, setLive] = useState<LiveRun>({ run: null, epochs: new Map(), logs: [], state: 'connecting', reconnects: 0, checkpointTick: 0, error: null });
+  const [live, setLive] = useState<LiveRun>({ run: null, epochs: new Map(), logs: [], state: 'connecting', reconnects: 0, checkpointTick: 0, batchProgress: null, error: null });
   useEffect(() => {
     let stopped = false;
     const refresh = () => api.run(id).then((run) => !stopped && setLive((l) => ({ ...l, run })), (err: Error) => !stopped && setLive((l) => ({ ...l, error: err.message })));
@@ -48,6 +50,8 @@ export function useLiveRun(id: string): LiveRun {
         if (event.type === 'status') void refresh();
       },
       (state) => setLive((l) => ({ ...l, state, reconnects: stream.reconnects })),
+      // A progress message overtaken by its epoch's event (it travels outside the numbering) is stale.
+      (progress) => setLive((l) => (l.epochs.has(progress.epoch) ? l : { ...l, batchProgress: progress })),
     );
     return () => {
       stopped = true;

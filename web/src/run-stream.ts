@@ -1,5 +1,5 @@
 import { api } from './api.ts';
-import type { RunEvent } from './types.ts';
+import type { RunEvent, RunProgress } from './types.ts';
 
 /** Close codes after which reconnecting cannot help: key revoked (4401), and a normal close by us. */
 const FINAL_CLOSE_CODES = new Set([1000, 4401]);
@@ -24,6 +24,8 @@ export class RunStream {
     private readonly runId: string,
     private readonly onEvent: (event: RunEvent) => void,
     private readonly onState: (state: StreamState) => void,
+    /** Batch progress, outside the numbering: handed on as it comes. */
+    private readonly onProgress: (progress: RunProgress) => void = () => {},
   ) {
     this.open();
   }
@@ -36,7 +38,8 @@ export class RunStream {
       this.onState('live');
     };
     socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as RunEvent;
+      const event = JSON.parse(String(message.data)) as RunEvent | RunProgress;
+      if (event.type === 'progress') return this.onProgress(event);
       if (event.seq <= this.lastSeq) return;
       this.lastSeq = event.seq;
       this.onEvent(event);

@@ -104,3 +104,6 @@ export type RunEvent =
   | { seq: number; type: 'epoch'; runId: string; at: string; epoch: number; metrics: Metrics; durationMs: number; samplesPerSec: number }
   | { seq: number; type: 'checkpoint'; runId: string; at: string; checkpointId: string; epoch: number; batch: number | null; sizeBytes: number }
   | { seq: number; type: 'log'; runId: string; at: string; level: string; message: string };
+
+/** Transient batch progress within an epoch (`?progress=true`): no `seq`, never replayed. */
+export type RunProgress = { type: 'progress'; runId: string; at: string; epoch: number; batch: number; batches: number };

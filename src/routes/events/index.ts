@@ -20,6 +20,8 @@ const runParams = z.object({ id: z.string().min(1) });
 const runQuery = z.object({
   /** Resume after this sequence number; 0 replays the run from its first event. */
   since: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
+  /** `true`: also the transient per-batch `progress` messages (no `seq`, never replayed). */
+  progress: z.enum(['true', 'false']).default('false'),
 });
 
 /**
@@ -51,7 +53,7 @@ export default async function eventRoutes(app: FastifyInstance, opts: EventRoute
       if (seq === null) throw notFound('run');
     },
     handler: upgradeRequired,
-    wsHandler: async (socket, request) => streamRunEvents(open(socket, request), request.params.id, request.query.since),
+    wsHandler: async (socket, request) => streamRunEvents(open(socket, request), request.params.id, request.query.since, { progress: request.query.progress === 'true' }),
   });
 
   r.route({ method: 'GET', url: '/events', handler: upgradeRequired, wsHandler: async (socket, request) => streamTeamEvents(open(socket, request)) });

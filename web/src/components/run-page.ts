@@ -4,7 +4,7 @@ import { html } from '../html.ts';
 import { useLoad } from '../hooks.ts';
 import { link } from '../router.ts';
 import { useLiveRun } from '../run-live.ts';
-import type { Metrics, Run } from '../types.ts';
+import type { Metrics, Run, RunProgress } from '../types.ts';
 import { CheckpointsTable } from './checkpoints-table.ts';
 import { PredictForm } from './predict-form.ts';
 import { RunCharts } from './run-charts.ts';
@@ -18,6 +18,15 @@ function EpochProgress({ run, done }: { run: Run; done: number }) {
   return html`<div class="progress-line">
     <label for="epoch-progress">Epoch ${done} of ${run.totalEpochs}</label>
     <progress id="epoch-progress" max=${run.totalEpochs} value=${done}></progress>
+  </div>`;
+}
+
+/** Batches done in the epoch in progress, while the run trains (from `progress` messages). */
+function BatchProgress({ progress }: { progress: RunProgress | null }) {
+  if (!progress) return null;
+  return html`<div class="progress-line" data-testid="batch-progress" data-epoch=${progress.epoch} data-batch=${progress.batch} data-batches=${progress.batches}>
+    <label for="batch-progress">Epoch ${progress.epoch}: batch ${progress.batch} of ${progress.batches}</label>
+    <progress id="batch-progress" max=${progress.batches} value=${progress.batch}></progress>
   </div>`;
 }
 
@@ -42,6 +51,7 @@ export function RunPage({ id }: { id: string }) {
     ${run.error && html`<p class="error">${run.error.code}: ${run.error.message}</p>`}
     <${RunControls} run=${run} />
     <${EpochProgress} run=${run} done=${Math.max(run.currentEpoch, live.epochs.size)} />
+    ${run.status === 'running' && html`<${BatchProgress} progress=${live.batchProgress} />`}
     <${RunCharts} epochs=${live.epochs} />
     ${run.testMetrics && html`<section><h2>Test metrics</h2><${MetricsList} metrics=${run.testMetrics} /></section>`}
     ${run.status === 'completed' && dataset && html`<section><h2>Predict</h2><${PredictForm} runId=${run.id} dataset=${dataset} /></section>`}
