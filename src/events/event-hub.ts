@@ -2,8 +2,18 @@ import type { Redis } from 'ioredis';
 import type { RunEvent } from './run-event-map.ts';
 import { teamEventsChannel } from './event-publisher.ts';
 
+/**
+ * What travels on a team's channel: run events, and the events of other streams that share
+ * the channel (an experiment's), which carry their stream's id instead of `runId`.
+ */
+export type TeamChannelEvent = RunEvent | { seq: number; type: string; experimentId: string; runId?: undefined };
+
+export function isRunEvent(event: TeamChannelEvent): event is RunEvent {
+  return typeof event.runId === 'string';
+}
+
 export interface TeamEventListener {
-  onEvent: (event: RunEvent) => void;
+  onEvent: (event: TeamChannelEvent) => void;
   /**
    * Redis reconnected: announcements made while it was down are lost, so listeners re-read
    * PostgreSQL. Called once the subscriptions are active again.
@@ -106,13 +116,13 @@ export class EventHub {
     if (!channel.startsWith(this.channelPrefix)) return;
     const sub = this.teams.get(channel.slice(this.channelPrefix.length));
     if (!sub) return;
-    let event: RunEvent;
+    let event: TeamChannelEvent;
     try {
-      event = JSON.parse(message) as RunEvent;
+      event = JSON.parse(message) as TeamChannelEvent;
     } catch (err) {
       return this.onError(err);
     }
-    if (typeof event?.seq !== 'number' || typeof event.runId !== 'string') return this.onError(new Error(`malformed event on ${channel}`));
+    if (typeof event?.seq !== 'number' || (typeof event.runId !== 'string' && typeof event.experimentId !== 'string')) return this.onError(new Error(`malformed event on ${channel}`));
     for (const listener of sub.listeners) {
       try {
         listener.onEvent(event);
