@@ -1,3 +1,4 @@
+import { followExperiment } from './experiment-follow.ts';
 import type { Command } from 'commander';
 import { unwrap, type components } from '../../client/src/index.ts';
 import { action } from '../command-action.ts';
@@ -51,7 +52,11 @@ function readCommands(experiments: Command) {
     .description('a search, its best trial and the table of its trials')
     .argument('<id>')
     .option('--wait', 'wait for the search to end first (exit 0 completed, 3 canceled)')
-    .action(action(async (ctx, id: string, options: { wait?: boolean }) => showExperiment(ctx, id, Boolean(options.wait))));
+    .option('--follow', 'print its trial events as rows until it ends (exit 0 completed, 3 canceled)')
+    .action(action(async (ctx, id: string, options: { wait?: boolean; follow?: boolean }) => {
+      if (options.follow) return void (process.exitCode = await followExperiment(ctx, await ctx.client(), id));
+      return showExperiment(ctx, id, Boolean(options.wait));
+    }));
 }
 
 function controlCommands(experiments: Command) {

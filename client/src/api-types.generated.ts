@@ -698,6 +698,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/experiments/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id (a UUID; anything else answers 404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * WebSocket: one experiment's events, replayed then live
+         * @description **WebSocket**, upgraded, authenticated and kept alive exactly like `/v1/runs/{id}/events`
+         *     (header or `bearer.<key>` subprotocol; 4401 when the key is revoked; 1013 for a slow
+         *     consumer). One JSON text message per event (schema `ExperimentEvent`): every trial
+         *     created, promoted (ASHA), paused at a rung (ASHA) and completed (with its outcome), each
+         *     new best, and each status change of the experiment. `seq` increases by one per
+         *     experiment from 1; the stream first replays the stored events with `seq > since`, then
+         *     continues live with no gap and no duplicate; reconnect with `?since=<last seq seen>`.
+         *     Each event is stored in the same transaction as the change it announces, so a restart
+         *     of the API or the worker, or a lost Redis, neither loses nor repeats one.
+         *     Another team's experiment is a 404 before the upgrade.
+         */
+        get: operations["streamExperimentEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/experiments/{id}/cancel": {
         parameters: {
             query?: never;
@@ -2256,6 +2288,44 @@ export interface components {
              */
             type: "log";
         };
+        /** @description One experiment WebSocket message: `{ seq, type, experimentId, at, ...data }`. Trial events carry `trialId`, `index` and `runId`. */
+        ExperimentEvent: {
+            /** @description Increases by one per experiment, starting at 1. */
+            seq: number;
+            /** @enum {string} */
+            type: "trial_created" | "trial_promoted" | "trial_paused" | "trial_completed" | "new_best" | "status";
+            /** Format: uuid */
+            experimentId: string;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            trialId?: string;
+            /** @description The trial's number in the experiment. */
+            index?: number;
+            /**
+             * Format: uuid
+             * @description The trial's run.
+             */
+            runId?: string;
+            /** @description trial_created: the sampled value of each path. */
+            values?: {
+                [key: string]: unknown;
+            };
+            /** @description trial_promoted: the rung it goes on to; trial_paused: the rung it waits at. */
+            rung?: number;
+            /** @description trial_paused, trial_completed, new_best: the experiment's metric. */
+            metric?: number | null;
+            /**
+             * @description trial_completed: how its run ended.
+             * @enum {string}
+             */
+            state?: "completed" | "failed" | "canceled";
+            /**
+             * @description status: the experiment's new status.
+             * @enum {string}
+             */
+            status?: "running" | "paused" | "completed" | "canceled";
+        };
     };
     responses: {
         /**
@@ -3668,6 +3738,41 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    streamExperimentEvents: {
+        parameters: {
+            query?: {
+                /** @description Replay events with `seq` greater than this; 0 (the default) replays the experiment from its first event. */
+                since?: number;
+            };
+            header?: {
+                /** @description `bearer.<key>` authenticates like the `Authorization` header; the server echoes the first offered subprotocol. */
+                "Sec-WebSocket-Protocol"?: components["parameters"]["WebSocketProtocol"];
+            };
+            path: {
+                /** @description The resource's id (a UUID; anything else answers 404). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switched to WebSocket; every message is an `ExperimentEvent`. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentEvent"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            426: components["responses"]["UpgradeRequired"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

@@ -2,6 +2,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from './api-types.generated.ts';
 import { authHeader, type Connection, type WebSocketConstructor } from './connection.ts';
 import { downloadBestModel, downloadRunModel, type ModelFiles } from './run-model.ts';
+import { experimentEvents, type ExperimentEvent } from './experiment-events.ts';
 import { runEvents, type RunEvent, type RunEventsOptions } from './run-events.ts';
 import { uploadDataset, uploadModel, type BaseModel, type Dataset, type UploadDatasetOptions, type UploadModelOptions } from './uploads.ts';
 
@@ -21,6 +22,8 @@ export interface TrainyardClient {
   api: Client<paths>;
   /** One run's events, replayed then live, ending after its final status. */
   runEvents: (runId: string, options?: RunEventsOptions) => AsyncGenerator<RunEvent>;
+  /** One experiment's events (trials, new best, status), replayed then live, ending once it completes or is canceled. */
+  experimentEvents: (experimentId: string, options?: RunEventsOptions) => AsyncGenerator<ExperimentEvent>;
   /** A streamed multipart dataset upload with byte progress. */
   uploadDataset: (options: UploadDatasetOptions) => Promise<Dataset>;
   /** A streamed multipart base-model upload (`model.json` and its weights) with byte progress. */
@@ -43,6 +46,7 @@ export function createTrainyardClient(options: TrainyardClientOptions): Trainyar
   return {
     api,
     runEvents: (runId, eventOptions) => runEvents(connection, runId, eventOptions),
+    experimentEvents: (experimentId, eventOptions) => experimentEvents(connection, experimentId, eventOptions),
     uploadDataset: (uploadOptions) => uploadDataset(connection, uploadOptions),
     uploadModel: (uploadOptions) => uploadModel(connection, uploadOptions),
     downloadRunModel: (runId) => downloadRunModel(api, runId),

@@ -2,6 +2,7 @@ export { createTrainyardClient, type TrainyardClient, type TrainyardClientOption
 export { TrainyardApiError } from './api-error.ts';
 export { unwrap } from './unwrap.ts';
 export { isFinalEvent, type RunEvent, type RunEventsOptions } from './run-events.ts';
+export { isExperimentEnd, type ExperimentEvent } from './experiment-events.ts';
 export type { BaseModel, Dataset, UploadDatasetOptions, UploadModelOptions } from './uploads.ts';
 export type { UploadFile } from './multipart-upload.ts';
 export type { ModelFiles } from './run-model.ts';

@@ -24,29 +24,40 @@ export const isFinalEvent = (event: RunEvent) => event.type === 'status' && FINA
  * WebSockets can send too. A refused handshake only says "failed" in a browser, so the same
  * path is then asked over plain HTTP to throw the API's own error (404, 401...).
  */
-export async function* runEvents(connection: Connection, runId: string, options: RunEventsOptions = {}): AsyncGenerator<RunEvent> {
+export function runEvents(connection: Connection, runId: string, options: RunEventsOptions = {}): AsyncGenerator<RunEvent> {
+  return eventStream<RunEvent>(connection, `/v1/runs/${encodeURIComponent(runId)}/events`, isFinalEvent, () => handshakeError(connection, runId), options);
+}
+
+/** A stream of `{ seq, ... }` messages at `path`, ended by `isLast`, `signal` or the server. */
+export async function* eventStream<E>(
+  connection: Connection,
+  path: string,
+  isLast: (event: E) => boolean,
+  refused: () => Promise<Error>,
+  options: RunEventsOptions,
+): AsyncGenerator<E> {
   const WebSocketImpl = connection.webSocket ?? globalThis.WebSocket;
   if (!WebSocketImpl) throw new Error('no WebSocket implementation: pass `webSocket` (e.g. the `ws` package) to createTrainyardClient');
-  const url = `${connection.baseUrl.replace(/^http/, 'ws')}/v1/runs/${encodeURIComponent(runId)}/events?since=${options.since ?? 0}`;
+  const url = `${connection.baseUrl.replace(/^http/, 'ws')}${path}?since=${options.since ?? 0}`;
   const socket = new WebSocketImpl(url, [`bearer.${connection.apiKey}`]);
-  const queue = new EventQueue<RunEvent>();
+  const queue = new EventQueue<E>();
   let opened = false;
   socket.addEventListener('open', () => (opened = true));
-  socket.addEventListener('message', (message) => queue.push(JSON.parse(String(message.data)) as RunEvent));
+  socket.addEventListener('message', (message) => queue.push(JSON.parse(String(message.data)) as E));
   socket.addEventListener('close', (close) => {
     if (options.signal?.aborted) queue.end();
     else if (opened && close.code !== 1000 && close.code !== 1005) queue.fail(new Error(`event stream closed: ${close.code} ${close.reason}`));
     else if (opened) queue.end();
   });
   socket.addEventListener('error', () => {
-    if (!opened && !options.signal?.aborted) void handshakeError(connection, runId).then((err) => queue.fail(err));
+    if (!opened && !options.signal?.aborted) void refused().then((err) => queue.fail(err));
   });
   const abort = () => socket.close(1000);
   options.signal?.addEventListener('abort', abort);
   try {
     for await (const event of queue) {
       yield event;
-      if (isFinalEvent(event)) return;
+      if (isLast(event)) return;
     }
   } finally {
     options.signal?.removeEventListener('abort', abort);

@@ -3,8 +3,18 @@ import type { RunEvent } from './run-event-map.ts';
 import { teamEventsChannel } from './event-publisher.ts';
 import { isRunProgress, type RunProgress } from './run-progress.ts';
 
+/**
+ * What travels on a team's channel: run events, and the events of other streams that share
+ * the channel (an experiment's), which carry their stream's id instead of `runId`.
+ */
+export type TeamChannelEvent = RunEvent | { seq: number; type: string; experimentId: string; runId?: undefined };
+
+export function isRunEvent(event: TeamChannelEvent): event is RunEvent {
+  return typeof event.runId === 'string';
+}
+
 export interface TeamEventListener {
-  onEvent: (event: RunEvent) => void;
+  onEvent: (event: TeamChannelEvent) => void;
   /** Transient batch progress (src/events/run-progress.ts); listeners that do not ask never see it. */
   onProgress?: (progress: RunProgress) => void;
   /**
@@ -109,14 +119,14 @@ export class EventHub {
     if (!channel.startsWith(this.channelPrefix)) return;
     const sub = this.teams.get(channel.slice(this.channelPrefix.length));
     if (!sub) return;
-    let event: RunEvent;
+    let event: TeamChannelEvent;
     try {
-      event = JSON.parse(message) as RunEvent;
+      event = JSON.parse(message) as TeamChannelEvent;
     } catch (err) {
       return this.onError(err);
     }
     if (isRunProgress(event)) return this.dispatchProgress(sub, event);
-    if (typeof event?.seq !== 'number' || typeof event.runId !== 'string') return this.onError(new Error(`malformed event on ${channel}`));
+    if (typeof event?.seq !== 'number' || (typeof event.runId !== 'string' && typeof event.experimentId !== 'string')) return this.onError(new Error(`malformed event on ${channel}`));
     for (const listener of sub.listeners) {
       try {
         listener.onEvent(event);

@@ -1,7 +1,7 @@
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/prisma-client.ts';
-import type { EventHub, TeamEventListener } from './event-hub.ts';
+import { isRunEvent, type EventHub, type TeamEventListener } from './event-hub.ts';
 import type { RunEvent } from './run-event-map.ts';
 import { RunEventSequencer } from './run-event-sequencer.ts';
 import { listRunEvents } from './run-events.repository.ts';
@@ -17,7 +17,7 @@ export interface EventStreamContext {
   log: FastifyBaseLogger;
 }
 
-const INTERNAL_ERROR_CLOSE_CODE = 1011;
+export const INTERNAL_ERROR_CLOSE_CODE = 1011;
 
 /**
  * One run's events with `seq > since`: replayed from PostgreSQL, then live. The subscription
@@ -31,7 +31,7 @@ export async function streamRunEvents(ctx: EventStreamContext, runId: string, si
     ctx,
     {
       onEvent: (event) => {
-        if (event.runId === runId) sequencer.push(event);
+        if (isRunEvent(event) && event.runId === runId) sequencer.push(event);
       },
       ...(progress && {
         onProgress: (p) => {
@@ -56,6 +56,7 @@ export async function streamTeamEvents(ctx: EventStreamContext): Promise<void> {
     ctx,
     {
       onEvent: (event) => {
+        if (!isRunEvent(event)) return;
         let sequencer = sequencers.get(event.runId);
         if (!sequencer) {
           sequencer = newSequencer(ctx, event.runId, event.seq - 1);
@@ -89,7 +90,7 @@ function newSequencer(ctx: EventStreamContext, runId: string, lastSeq: number) {
 }
 
 /** Subscribes for as long as the socket is open; the socket may close while this waits. */
-async function subscribe(ctx: EventStreamContext, listener: TeamEventListener, onClose: () => void): Promise<void> {
+export async function subscribe(ctx: EventStreamContext, listener: TeamEventListener, onClose: () => void): Promise<void> {
   let unsubscribe: (() => void) | null = null;
   let closed = false;
   ctx.socket.once('close', () => {

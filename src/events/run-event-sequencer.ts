@@ -1,12 +1,17 @@
 import type { RunEvent } from './run-event-map.ts';
 
-export interface RunEventSequencerOptions {
+/** What the sequencer needs of an event: its number in its stream (a run's or an experiment's). */
+export interface SequencedEvent {
+  seq: number;
+}
+
+export interface RunEventSequencerOptions<E extends SequencedEvent = RunEvent> {
   /** The highest `seq` the subscriber already has; delivery starts at `lastSeq + 1`. */
   lastSeq: number;
   /** Reads stored events with `seq > afterSeq`, oldest first. */
-  fetchAfter: (afterSeq: number, limit: number) => Promise<RunEvent[]>;
+  fetchAfter: (afterSeq: number, limit: number) => Promise<E[]>;
   /** Hands one event to the subscriber; false once the subscriber is gone (stops the sequencer). */
-  deliver: (event: RunEvent) => boolean;
+  deliver: (event: E) => boolean;
   /** Resolves when the subscriber can take more replayed events; false if it went away meanwhile. */
   waitWritable?: () => Promise<boolean>;
   /** Called when reading PostgreSQL fails; the sequencer stops. */
@@ -18,25 +23,25 @@ export interface RunEventSequencerOptions {
 }
 
 /**
- * Delivers one run's events exactly once and in `seq` order, whatever order and however
+ * Delivers one stream's events (a run's, or an experiment's) exactly once and in `seq` order, whatever order and however
  * often they come from Redis. Redis is only the fast path: whenever the next number is
  * missing (the start of a subscription, an announcement overtaken by a later one or lost
  * while Redis reconnected), the sequencer reads PostgreSQL from the last delivered `seq`.
  * Live events arriving meanwhile are buffered and flushed afterwards, skipping what the
  * read already delivered, so the seam between replay and live has no gap and no duplicate.
  */
-export class RunEventSequencer {
+export class RunEventSequencer<E extends SequencedEvent = RunEvent> {
   private lastSeq: number;
   /** Set and cleared synchronously, so a live event is never held after a pass has flushed. */
   private catchingUp = false;
   private pass: Promise<void> = Promise.resolve();
-  private buffer: RunEvent[] = [];
+  private buffer: E[] = [];
   private overflowed = false;
   private stopped = false;
   private readonly pageSize: number;
   private readonly maxBuffered: number;
 
-  constructor(private readonly opts: RunEventSequencerOptions) {
+  constructor(private readonly opts: RunEventSequencerOptions<E>) {
     this.lastSeq = opts.lastSeq;
     this.pageSize = opts.pageSize ?? 200;
     this.maxBuffered = opts.maxBuffered ?? 1000;
@@ -48,7 +53,7 @@ export class RunEventSequencer {
   }
 
   /** Offers a live event. */
-  push(event: RunEvent): void {
+  push(event: E): void {
     if (this.stopped || event.seq <= this.lastSeq) return;
     if (this.catchingUp) {
       this.hold(event);
@@ -114,7 +119,7 @@ export class RunEventSequencer {
     }
   }
 
-  private hold(event: RunEvent) {
+  private hold(event: E) {
     if (this.buffer.length >= this.maxBuffered) {
       // Memory stays bounded; PostgreSQL has every dropped event.
       this.buffer = [];
@@ -124,7 +129,7 @@ export class RunEventSequencer {
     }
   }
 
-  private send(event: RunEvent) {
+  private send(event: E) {
     this.lastSeq = event.seq;
     if (!this.opts.deliver(event)) this.stop();
   }

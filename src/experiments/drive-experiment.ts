@@ -3,10 +3,12 @@ import { AppError } from '../errors/app-error.ts';
 import { resumeRun } from '../runs/runs.service.ts';
 import { isPromotable } from './asha.searcher.ts';
 import type { DriverDeps } from './driver-deps.ts';
-import { findTrialRuns, listTrials, updateExperiment, updateExperimentWhereStatus, updateTrial } from './experiments.repository.ts';
+import { findTrialRuns, listTrials, recordBestTrial, updateExperimentWhereStatus } from './experiments.repository.ts';
 import { better, isActive, viewOf, type ExperimentView } from './experiment-view.ts';
 import { ensureTrialRun, launchTrial } from './trial-launch.ts';
 import { syncTrial } from './trial-sync.ts';
+import { changeWithEvent } from './experiment-event-publisher.ts';
+import { transitionTrial, trialRef } from './trial-transition.ts';
 import { trialValuesAt } from './searcher.ts';
 
 /**
@@ -29,7 +31,12 @@ export async function driveExperiment(deps: DriverDeps, row: Experiment): Promis
   const exhausted = next >= row.maxTrials || !hasMoreValues(exp, next);
   if (exhausted && !trials.some(isActive) && !trials.some((t) => promotableNow(exp, t, trials))) {
     if (await promoteToFinish(deps, exp, trials)) return;
-    await updateExperimentWhereStatus(deps.db, row.id, ['running'], { status: 'completed', finishedAt: new Date() });
+    await changeWithEvent(
+      deps,
+      row.id,
+      (tx) => updateExperimentWhereStatus(tx, row.id, ['running'], { status: 'completed', finishedAt: new Date() }),
+      (changed) => (changed ? { type: 'status', data: { status: 'completed' } } : null),
+    );
   }
 }
 
@@ -79,7 +86,7 @@ async function resumeTrial(deps: DriverDeps, exp: ExperimentView, t: Trial): Pro
     () => true,
     (err: unknown) => (err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'QUOTA_EXCEEDED') ? false : Promise.reject(err)),
   );
-  if (resumed) await updateTrial(deps.db, t.id, { state: 'running', rung: t.rung + 1 });
+  if (resumed) await transitionTrial(deps, t, { state: 'running', rung: t.rung + 1 }, (u) => ({ type: 'trial_promoted', data: { ...trialRef(u), rung: u.rung } }));
   return resumed;
 }
 
@@ -92,8 +99,16 @@ async function recordBest(deps: DriverDeps, exp: ExperimentView, trials: Trial[]
   let best: Trial | null = null;
   // Only a finished trial has a trained model to serve; an ASHA trial paused early does not.
   for (const t of trials) if (t.state === 'completed' && t.metric !== null && better(exp.mode, t.metric, best?.metric ?? null)) best = t;
-  if (best && (best.id !== exp.row.bestTrialId || best.metric !== exp.row.bestMetric)) {
-    await updateExperiment(deps.db, exp.row.id, { bestTrialId: best.id, bestMetric: best.metric });
+  if (best?.metric != null && (best.id !== exp.row.bestTrialId || best.metric !== exp.row.bestMetric)) {
+    const metric = best.metric;
+    const ref = trialRef(best);
+    // A new best is announced when it changes; the same trial re-read (a restarted pass) is not.
+    await changeWithEvent(
+      deps,
+      exp.row.id,
+      (tx) => recordBestTrial(tx, exp.row.id, ref.trialId, metric),
+      (changed) => (changed ? { type: 'new_best', data: { ...ref, metric } } : null),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DbTx } from '../db/prisma-client.ts';
-import type { ExperimentStatus, Prisma, RunStatus, TrialState } from '../generated/prisma/client.ts';
+import type { ExperimentStatus, Prisma, RunStatus, Trial, TrialState } from '../generated/prisma/client.ts';
 
 export function createExperiment(db: DbTx, data: Prisma.ExperimentUncheckedCreateInput) {
   return db.experiment.create({ data });
@@ -80,4 +80,19 @@ export function cancelOpenTrials(db: DbTx, experimentId: string) {
 
 export function findTrial(db: DbTx, id: string) {
   return db.trial.findUnique({ where: { id } });
+}
+
+/**
+ * Updates the trial only if it is still in the state and rung it was read in, and returns it,
+ * or null when another pass changed it first: a change (and the event announcing it) happens once.
+ */
+export async function updateTrialFrom(db: DbTx, trial: Trial, data: Prisma.TrialUncheckedUpdateManyInput): Promise<Trial | null> {
+  const { count } = await db.trial.updateMany({ where: { id: trial.id, state: trial.state, rung: trial.rung }, data });
+  return count === 1 ? db.trial.findUnique({ where: { id: trial.id } }) : null;
+}
+
+/** Records the best trial unless it is already the one recorded; whether it changed. */
+export async function recordBestTrial(db: DbTx, id: string, trialId: string, metric: number): Promise<boolean> {
+  const differs = [{ bestTrialId: null }, { bestTrialId: { not: trialId } }, { bestMetric: null }, { bestMetric: { not: metric } }];
+  return (await db.experiment.updateMany({ where: { id, OR: differs }, data: { bestTrialId: trialId, bestMetric: metric } })).count === 1;
 }

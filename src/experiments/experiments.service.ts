@@ -2,7 +2,8 @@ import { isUuid } from '../db/is-uuid.ts';
 import type { DbTx } from '../db/prisma-client.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
-import type { Experiment } from '../generated/prisma/client.ts';
+import type { Experiment, ExperimentStatus } from '../generated/prisma/client.ts';
+import { changeWithEvent } from './experiment-event-publisher.ts';
 import { cancelRun, resumeRun } from '../runs/runs.service.ts';
 import { UNFINISHED_STATUSES } from '../runs/run-state-machine.ts';
 import type { DriverDeps } from './driver-deps.ts';
@@ -18,7 +19,7 @@ export async function teamExperimentOr404(deps: { db: DbTx }, teamId: string, id
 /** Stops the experiment for good: its unfinished trials' runs are canceled (their checkpoints kept). */
 export async function cancelExperiment(deps: DriverDeps, teamId: string, id: string) {
   const exp = await teamExperimentOr404(deps, teamId, id);
-  if (!(await updateExperimentWhereStatus(deps.db, id, ['running', 'paused'], { status: 'canceled', finishedAt: new Date() }))) {
+  if (!(await changeStatus(deps, id, ['running', 'paused'], { status: 'canceled', finishedAt: new Date() }))) {
     throw new AppError('CONFLICT', `experiment is already ${exp.status}`, { status: exp.status });
   }
   for (const run of await unfinishedRuns(deps, id)) await cancelRun(deps, teamId, run.id).catch(ignoreConflict);
@@ -29,7 +30,7 @@ export async function cancelExperiment(deps: DriverDeps, teamId: string, id: str
 /** Pauses every training trial at its checkpoint and stops creating new ones; resume continues them. */
 export async function pauseExperiment(deps: DriverDeps, teamId: string, id: string) {
   const exp = await teamExperimentOr404(deps, teamId, id);
-  if (!(await updateExperimentWhereStatus(deps.db, id, ['running'], { status: 'paused' }))) {
+  if (!(await changeStatus(deps, id, ['running'], { status: 'paused' }))) {
     throw new AppError('CONFLICT', `only a running experiment can be paused; this one is ${exp.status}`, { status: exp.status });
   }
   const training = (await listTrials(deps.db, id)).filter((t) => t.state === 'running').map((t) => t.runId);
@@ -40,7 +41,7 @@ export async function pauseExperiment(deps: DriverDeps, teamId: string, id: stri
 /** Resumes the runs of the trials the pause stopped (ASHA trials waiting at a rung stay paused). */
 export async function resumeExperiment(deps: DriverDeps, teamId: string, id: string) {
   const exp = await teamExperimentOr404(deps, teamId, id);
-  if (!(await updateExperimentWhereStatus(deps.db, id, ['paused'], { status: 'running' }))) {
+  if (!(await changeStatus(deps, id, ['paused'], { status: 'running' }))) {
     throw new AppError('CONFLICT', `only a paused experiment can be resumed; this one is ${exp.status}`, { status: exp.status });
   }
   const training = (await listTrials(deps.db, id)).filter((t) => t.state === 'running').map((t) => t.runId);
@@ -59,11 +60,18 @@ export async function extendExperiment(deps: DriverDeps, teamId: string, id: str
   if (body.maxEpochs !== undefined && searcher.type !== 'asha') throw new AppError('VALIDATION_FAILED', 'maxEpochs extends only an asha searcher', { path: 'maxEpochs' });
   if (body.maxTrials !== undefined && body.maxTrials < exp.maxTrials) throw new AppError('VALIDATION_FAILED', `maxTrials cannot shrink below ${exp.maxTrials}`, { path: 'maxTrials' });
   if (body.maxEpochs !== undefined && body.maxEpochs < (searcher.maxEpochs ?? 0)) throw new AppError('VALIDATION_FAILED', `maxEpochs cannot shrink below ${searcher.maxEpochs}`, { path: 'maxEpochs' });
-  await updateExperiment(deps.db, id, {
-    ...(body.maxTrials !== undefined && { maxTrials: body.maxTrials }),
-    ...(body.maxEpochs !== undefined && { searcher: { ...searcher, maxEpochs: body.maxEpochs } }),
-    ...(exp.status === 'completed' && { status: 'running', finishedAt: null }),
-  });
+  const reopens = exp.status === 'completed';
+  await changeWithEvent(
+    deps,
+    id,
+    (tx) =>
+      updateExperiment(tx, id, {
+        ...(body.maxTrials !== undefined && { maxTrials: body.maxTrials }),
+        ...(body.maxEpochs !== undefined && { searcher: { ...searcher, maxEpochs: body.maxEpochs } }),
+        ...(reopens && { status: 'running', finishedAt: null }),
+      }),
+    () => (reopens ? { type: 'status', data: { status: 'running' } } : null),
+  );
   return teamExperimentOr404(deps, teamId, id);
 }
 
@@ -81,6 +89,16 @@ export async function deleteExperiment(deps: DriverDeps, teamId: string, id: str
 
 function unfinishedRuns(deps: DriverDeps, experimentId: string) {
   return listUnfinishedTrialRuns(deps.db, experimentId, UNFINISHED_STATUSES);
+}
+
+/** A status change with its `status` event, recorded together; whether the experiment was in one of `from`. */
+function changeStatus(deps: DriverDeps, id: string, from: ExperimentStatus[], data: { status: ExperimentStatus; finishedAt?: Date | null }) {
+  return changeWithEvent(
+    deps,
+    id,
+    (tx) => updateExperimentWhereStatus(tx, id, from, data),
+    (changed) => (changed ? { type: 'status', data: { status: data.status } } : null),
+  );
 }
 
 function ignoreConflict(err: unknown) {

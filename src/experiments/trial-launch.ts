@@ -9,6 +9,8 @@ import { createTrial, updateTrial } from './experiments.repository.ts';
 import type { ExperimentView } from './experiment-view.ts';
 import { trialValuesAt } from './searcher.ts';
 import { trialSpec } from './trial-spec.ts';
+import { changeWithEvent } from './experiment-event-publisher.ts';
+import { trialRef } from './trial-transition.ts';
 
 /**
  * Creates trial `index`: first its row, with the run id it will have, then the run. A driver
@@ -19,7 +21,12 @@ import { trialSpec } from './trial-spec.ts';
 export async function launchTrial(deps: DriverDeps, exp: ExperimentView, index: number): Promise<boolean> {
   const values = trialValuesAt(exp.space, exp.searcher, exp.row.seed, index);
   if (!values) return false;
-  const trial = await createTrial(deps.db, { experimentId: exp.row.id, index, runId: randomUUID(), values, state: 'pending' });
+  const trial = await changeWithEvent(
+    deps,
+    exp.row.id,
+    (tx) => createTrial(tx, { experimentId: exp.row.id, index, runId: randomUUID(), values, state: 'pending' }),
+    (t) => ({ type: 'trial_created', data: { ...trialRef(t), values: t.values as Record<string, unknown> } }),
+  );
   await ensureTrialRun(deps, exp, trial);
   return true;
 }

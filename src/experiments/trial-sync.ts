@@ -5,6 +5,7 @@ import { isPromotable, rungEpochs, topRung, type AshaConfig } from './asha.searc
 import type { DriverDeps } from './driver-deps.ts';
 import { lastMetric, metricAtEpoch, updateTrial } from './experiments.repository.ts';
 import type { ExperimentView } from './experiment-view.ts';
+import { finishTrial, transitionTrial, trialRef } from './trial-transition.ts';
 
 interface TrialRun {
   id: string;
@@ -19,13 +20,13 @@ interface TrialRun {
  * outcome, so a repeated pass (a restarted driver) does nothing twice.
  */
 export async function syncTrial(deps: DriverDeps, exp: ExperimentView, trial: Trial, run: TrialRun | undefined, all: Trial[]): Promise<Trial> {
-  if (!run) return updateTrial(deps.db, trial.id, { state: 'canceled' });
-  if (run.status === 'failed' || run.status === 'canceled') return updateTrial(deps.db, trial.id, { state: run.status });
+  if (!run) return finishTrial(deps, trial, 'canceled');
+  if (run.status === 'failed' || run.status === 'canceled') return finishTrial(deps, trial, run.status);
   if (exp.searcher.type === 'asha' && run.status !== 'completed') return syncAshaTrial(deps, exp, trial, run, all);
   if (run.status !== 'completed') return trial;
   const metric = await lastMetric(deps.db, run.id, exp.row.metricName);
   const rungs = exp.searcher.type === 'asha' ? await reachedRungs(deps, exp, exp.searcher, run) : null;
-  return updateTrial(deps.db, trial.id, { state: 'completed', metric, ...(rungs && { rungMetrics: rungs, rung: Math.max(0, rungs.length - 1) }) });
+  return finishTrial(deps, trial, 'completed', { metric, ...(rungs && { rungMetrics: rungs, rung: Math.max(0, rungs.length - 1) }) });
 }
 
 /**
@@ -53,9 +54,11 @@ async function syncAshaTrial(deps: DriverDeps, exp: ExperimentView, trial: Trial
     current = await updateTrial(deps.db, trial.id, { rungMetrics: [...current.rungMetrics, metric], metric });
   }
   const others = all.map((t) => (t.id === current.id ? current : t));
-  if (isPromotable(asha, current, current.rung, others, exp.mode)) return updateTrial(deps.db, trial.id, { rung: current.rung + 1 });
+  if (isPromotable(asha, current, current.rung, others, exp.mode)) {
+    return transitionTrial(deps, current, { rung: current.rung + 1 }, (t) => ({ type: 'trial_promoted', data: { ...trialRef(t), rung: t.rung } }));
+  }
   await pauseTrialRun(deps, exp.row.teamId, run);
-  return updateTrial(deps.db, trial.id, { state: 'paused' });
+  return transitionTrial(deps, current, { state: 'paused' }, (t) => ({ type: 'trial_paused', data: { ...trialRef(t), rung: t.rung, metric: t.metric } }));
 }
 
 /** Pauses the run at its checkpoint; a run already paused or finished meanwhile is left as it is. */

@@ -160,4 +160,31 @@ describe('trainyard CLI: runs and experiments', () => {
     expect(rows.find((r) => r.startsWith('#'))).toMatch(/^#\s+STATE\s+RUN\s+compile\.optimizer\.learningRate\s+RUNG\s+METRIC$/);
     expect(rows.filter((r) => /^\d\s+completed\s+[0-9a-f-]{36}\s+0\.0?1\s/.test(r))).toHaveLength(2);
   });
+
+  it('experiments show --follow prints each trial event as a row until the search completes, exiting 0', { timeout: 180_000 }, async () => {
+    const body = {
+      name: 'followed',
+      base: regression(scores, { epochs: 2, validationSplit: 0.2 }),
+      space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.1] } },
+      searcher: { type: 'grid' },
+      metric: { name: 'val_loss', mode: 'min' },
+      maxTrials: 2,
+      maxConcurrentTrials: 2,
+      seed: 1,
+    };
+    const created = await cli('experiments', 'create', '-f', await spec('followed.json', body), '--json');
+    const { id } = JSON.parse(created.stdout);
+    const followed = await cli('experiments', 'show', id, '--follow');
+    expect(followed.code, followed.stderr).toBe(0);
+    const rows = followed.stdout.split('\n');
+    expect(rows[0]).toMatch(/^seq\s+event\s+trial\s+rung\s+metric\s+run/);
+    expect(rows.filter((r) => /^\d+\s+trial_created\s+[01]\s/.test(r))).toHaveLength(2);
+    expect(rows.filter((r) => /^\d+\s+trial_completed\s+[01]\s+\d*\s+[-\d.e+]+\s+[0-9a-f-]{36}$/.test(r))).toHaveLength(2);
+    expect(rows.some((r) => /^\d+\s+new_best\s/.test(r))).toBe(true);
+    expect(rows.filter(Boolean).at(-1)).toMatch(/experiment completed/);
+    // --json: one event per line, numbered 1, 2, 3... as the stream gives them.
+    const json = await cli('experiments', 'show', id, '--follow', '--json');
+    const seqs = json.stdout.trim().split('\n').map((l) => JSON.parse(l).seq);
+    expect(seqs).toEqual(seqs.map((_: number, i: number) => i + 1));
+  });
 });

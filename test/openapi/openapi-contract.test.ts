@@ -344,7 +344,7 @@ describe('openapi.yaml', () => {
     it('marks the WebSocket routes, and only those, with x-websocket: true', () => {
       const ops = documentedOperations(doc);
       const wsRegistered = t.app.registeredRoutes.filter((r) => r.websocket).map((r) => key(r.method, toOpenApiPath(r.url))).sort();
-      expect(wsRegistered).toEqual(['GET /v1/events', 'GET /v1/runs/{id}/events']);
+      expect(wsRegistered).toEqual(['GET /v1/events', 'GET /v1/experiments/{id}/events', 'GET /v1/runs/{id}/events']);
       const wsDocumented = [...ops].filter(([, op]) => op['x-websocket'] === true).map(([k]) => k).sort();
       expect(wsDocumented).toEqual(wsRegistered);
     });

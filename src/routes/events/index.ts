@@ -8,6 +8,8 @@ import { keepAlive } from '../../events/socket-flow.ts';
 import { isUuid } from '../../db/is-uuid.ts';
 import { KEY_REVOKED_CLOSE_CODE } from '../../auth/key-watch.ts';
 import type { WebSocket } from '@fastify/websocket';
+import { streamExperimentEvents } from '../../experiments/experiment-event-stream.ts';
+import { teamExperimentOr404 } from '../../experiments/experiments.service.ts';
 
 export interface EventRoutesOptions {
   /** How often each socket is pinged; one that has not answered the previous ping is dropped. Default 25 s. */
@@ -25,7 +27,7 @@ const runQuery = z.object({
 });
 
 /**
- * WebSocket streams of run events. Authentication (header or `bearer.<key>` subprotocol),
+ * WebSocket streams of run and experiment events. Authentication (header or `bearer.<key>` subprotocol),
  * validation and the ownership check all run as hooks before the upgrade, so a refused client
  * gets a plain HTTP 401/400/404; a stream whose key is revoked later closes with 4401.
  */
@@ -54,6 +56,16 @@ export default async function eventRoutes(app: FastifyInstance, opts: EventRoute
     },
     handler: upgradeRequired,
     wsHandler: async (socket, request) => streamRunEvents(open(socket, request), request.params.id, request.query.since, { progress: request.query.progress === 'true' }),
+  });
+
+  r.route({
+    method: 'GET',
+    url: '/experiments/:id/events',
+    schema: { params: runParams, querystring: runQuery },
+    // Another team's experiment, or a malformed id, is a 404 before the upgrade.
+    preHandler: async (request) => void (await teamExperimentOr404(app, request.team.id, request.params.id)),
+    handler: upgradeRequired,
+    wsHandler: async (socket, request) => streamExperimentEvents(open(socket, request), request.params.id, request.query.since),
   });
 
   r.route({ method: 'GET', url: '/events', handler: upgradeRequired, wsHandler: async (socket, request) => streamTeamEvents(open(socket, request)) });
