@@ -138,17 +138,20 @@ describe('trainyard CLI: runs and experiments', () => {
     expect(JSON.parse(ran.stdout).predictions).toEqual([expect.objectContaining({ className: expect.stringMatching(/^[01]$/), probabilities: [expect.any(Number), expect.any(Number)] })]);
   });
 
+  /** A two-point grid over the learning rate, both trials at once: the smallest real sweep. */
+  const learningRateGrid = (name: string, epochs: number) => ({
+    name,
+    base: regression(scores, { epochs, validationSplit: 0.2 }),
+    space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.1] } },
+    searcher: { type: 'grid' },
+    metric: { name: 'val_loss', mode: 'min' },
+    maxTrials: 2,
+    maxConcurrentTrials: 2,
+    seed: 1,
+  });
+
   it('creates an experiment and shows its trials as a table', { timeout: 180_000 }, async () => {
-    const body = {
-      name: 'lr-sweep',
-      base: regression(scores, { epochs: 3, validationSplit: 0.2 }),
-      space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.1] } },
-      searcher: { type: 'grid' },
-      metric: { name: 'val_loss', mode: 'min' },
-      maxTrials: 2,
-      maxConcurrentTrials: 2,
-      seed: 1,
-    };
+    const body = learningRateGrid('lr-sweep', 3);
     const created = await cli('experiments', 'create', '-f', await spec('experiment.json', body), '--json');
     expect(created.code, created.stderr).toBe(0);
     const { id } = JSON.parse(created.stdout);
@@ -162,16 +165,7 @@ describe('trainyard CLI: runs and experiments', () => {
   });
 
   it('experiments show --follow prints each trial event as a row until the search completes, exiting 0', { timeout: 180_000 }, async () => {
-    const body = {
-      name: 'followed',
-      base: regression(scores, { epochs: 2, validationSplit: 0.2 }),
-      space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.1] } },
-      searcher: { type: 'grid' },
-      metric: { name: 'val_loss', mode: 'min' },
-      maxTrials: 2,
-      maxConcurrentTrials: 2,
-      seed: 1,
-    };
+    const body = learningRateGrid('followed', 2);
     const created = await cli('experiments', 'create', '-f', await spec('followed.json', body), '--json');
     const { id } = JSON.parse(created.stdout);
     const followed = await cli('experiments', 'show', id, '--follow');
