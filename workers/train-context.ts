@@ -45,6 +45,8 @@ export interface TrainProcessorDeps {
   shuttingDown: () => boolean;
   /** Fair share: re-bands the team's waiting jobs once its active runs changed (src/runs/fair-share.ts). */
   rebalance?: (teamId: string) => Promise<unknown>;
+  /** Re-registers the worker now, so GET /v1/workers lists a run as current the moment it starts and ends. */
+  announceActive?: () => Promise<unknown>;
   /** What GET /metrics reports of this worker (epochs, final statuses, restarts). */
   metrics?: WorkerMetrics;
 }

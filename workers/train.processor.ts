@@ -52,12 +52,14 @@ async function trainLeasedRun(deps: TrainProcessorDeps, job: Job, token: string 
     const admit = admitUnderRunningLimit(run);
     const started = await recorder.start({ backend: deps.backend.backend, device: deps.backend.device, workerId: deps.workerId, resumeEpoch: resume.finishedEpoch, admit }).catch(deferAtRunningLimit(job, token));
     if (!started) return 'skipped: no longer active';
+    void deps.announceActive?.();
     await deps.rebalance?.(run.teamId).catch(() => undefined);
     const inputs = await resolveTrainInputs(deps, run, recorder);
     await logRestart(deps, run, recorder, resume);
     return await superviseTraining({ deps, job, token, run, recorder, entry, inputs, resume });
   } finally {
     deps.active.delete(run.id);
+    void deps.announceActive?.();
     await deps.rebalance?.(run.teamId).catch(() => undefined);
   }
 }

@@ -69,6 +69,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
     db, redis, redisPrefix: config.redisPrefix, storage: new Storage(config.storageDir), pool, leases, workerId, backend,
     checkpointIntervalS: config.worker.checkpointIntervalS, batchProgressIntervalS: config.worker.batchProgressIntervalS, active, shuttingDown: () => shuttingDown, metrics,
     rebalance: (teamId) => rebalanceTeamQueue({ db, queue }, teamId),
+    announceActive: heartbeat.beat,
   });
   const worker = new Worker(QueueName.train, processor, {
     connection: bullConnection,
@@ -76,7 +77,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Runni
     concurrency: config.worker.concurrency,
     ...trainWorkerTuning(config.worker),
   });
-  logJobEvents(worker, log, heartbeat.beat);
+  logJobEvents(worker, log);
   const reconciler = startReconcileLoop(config.worker.reconcileIntervalS, log, () => reconcileRuns({ db, redis, redisPrefix: config.redisPrefix, queue, leases, log }));
   recoverLeases = (runIds) => {
     if (!shuttingDown) void recoverFromLostLeases({ leases, active, log, reconcile: reconciler.run }, runIds);
@@ -123,9 +124,9 @@ async function recoverFromLostLeases(
   await deps.reconcile().catch((err) => deps.log.warn({ err }, 'reconciling runs with the queue failed'));
 }
 
-function logJobEvents(worker: Worker, log: Logger, beat: () => Promise<unknown>) {
-  worker.on('active', (job) => void beat().then(() => log.info({ runId: job.id }, 'run started')));
-  worker.on('completed', (job, result) => void beat().then(() => log.info({ runId: job.id, result }, 'run finished')));
-  worker.on('failed', (job, err) => void beat().then(() => log.warn({ runId: job?.id, err: err.message }, 'run failed')));
+function logJobEvents(worker: Worker, log: Logger) {
+  worker.on('active', (job) => log.info({ runId: job.id }, 'run started'));
+  worker.on('completed', (job, result) => log.info({ runId: job.id, result }, 'run finished'));
+  worker.on('failed', (job, err) => log.warn({ runId: job?.id, err: err.message }, 'run failed'));
   worker.on('error', (err) => log.error({ err }, 'worker error'));
 }
