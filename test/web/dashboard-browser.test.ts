@@ -5,6 +5,8 @@ import { idxImages, idxLabels } from '../datasets/fixtures/idx.ts';
 import { ensureDashboardBuilt } from '../../src/dashboard/build-dashboard.ts';
 import { createTeam } from '../helper.ts';
 import { startStack, type Stack } from '../e2e/harness.ts';
+import { uploadRegression, waitFor } from '../e2e/durability-fixture.ts';
+import { createExperiment, experimentBody } from '../experiments/experiment-fixture.ts';
 import { launchBrowser, openPage, screenshot, signIn, type PageProblems } from './browser.ts';
 import { COURSE_TABLE, slowTable, submitRun, uploadCsv, waitFinished } from './fixtures.ts';
 
@@ -169,6 +171,89 @@ describe('dashboard in a browser', () => {
     expect(await page.textContent(`tr[data-run-id="${runId}"]`)).toContain('5/5');
   });
 
+  it('follows a search live: paused and resumed from the page, its trials appear and complete, the best starred and drawn on top', async () => {
+    const datasetId = await uploadRegression(stack.app.server, team.auth, 200);
+    const exp = await createExperiment(stack.app.server, team.auth, experimentBody(datasetId, { name: 'lr-width-sweep' }));
+    const page = await open();
+    await signIn(page, stack.baseUrl, team.key, `#/experiments/${exp.id}`);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    const experimentPage = (status: string) => page.waitForSelector(`[data-testid=experiment-page][data-status=${status}][data-connection=live]`, { timeout: 30_000 });
+    // No trial is launched until the driver runs (below), so the search is still running here.
+    await experimentPage('running');
+    await page.click('button:text("Pause search")');
+    await experimentPage('paused');
+    await page.click('button:text("Resume search")');
+    await experimentPage('running');
+
+    // The driver, as the API runs it every EXPERIMENT_DRIVER_INTERVAL_S, but only for this team.
+    const driving = setInterval(() => void stack.app.experimentDriver.pass({ teamId: team.id }).catch(() => undefined), 100);
+    try {
+      await page.waitForSelector('[data-testid=experiment-page][data-status=completed]', { timeout: 180_000 });
+    } finally {
+      clearInterval(driving);
+    }
+    // The grid's 2 × 2 points, each a row and a line, arrived over the socket with no reload.
+    await page.waitForSelector('[data-testid=experiment-page][data-trials="4"]');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    const { trials } = (await request(stack.app.server).get(`/v1/experiments/${exp.id}/trials`).set(team.auth)).body as { trials: { id: string; state: string }[] };
+    const { bestTrialId } = (await request(stack.app.server).get(`/v1/experiments/${exp.id}`).set(team.auth)).body as { bestTrialId: string };
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trials] tbody tr[data-state=completed]').length === n, trials.length);
+    expect(await page.$$('svg.parallel polyline.trial')).toHaveLength(4);
+    expect(await page.$$('svg.parallel polyline.trial.best')).toHaveLength(1);
+    expect(await page.textContent(`tr.best[data-trial-id="${bestTrialId}"]`)).toContain('★');
+    expect(await page.$$('tr.best')).toHaveLength(1);
+    const feed = await page.textContent('[data-testid=experiment-feed]');
+    expect(feed).toContain('search completed');
+    expect(feed).toContain('new best');
+    await screenshot(page, 'experiment');
+
+    await page.goto(`${stack.baseUrl}/#/experiments`);
+    await page.waitForSelector('[data-testid=experiments-page] tbody tr');
+    expect(await page.textContent('[data-testid=experiments-page] tbody')).toContain('lr-width-sweep');
+    expect(await page.textContent('[data-testid=experiments-page] tbody')).toContain('4 / 4');
+    await screenshot(page, 'experiments');
+  }, 240_000);
+
+  it('shows queued runs with their position and ETA, and the worker with its backend, current run and heartbeat', async () => {
+    const busy = await createTeam(stack.config);
+    const datasetId = await uploadCsv(stack.app, busy.auth, slowTable(3000));
+    const runIds: string[] = [];
+    for (let i = 0; i < 3; i++) runIds.push(await submitRun(stack.app, busy.auth, datasetId, { epochs: 1000, learningRate: 0.01, hidden: 32, batchSize: 8 }));
+    const runOf = async (id: string) => (await request(stack.app.server).get(`/v1/runs/${id}`).set(busy.auth)).body as { id: string; status: string; currentEpoch: number };
+    // An ETA needs an epoch's duration: wait for the running run's first epoch.
+    const running = await waitFor('a run to finish an epoch', async () => (await Promise.all(runIds.map(runOf))).find((r) => r.currentEpoch >= 1), 60_000, 200);
+    const queued = (await Promise.all(runIds.map(runOf))).filter((r) => r.status === 'queued').map((r) => r.id);
+    expect(queued.length).toBeGreaterThan(0);
+
+    const page = await open();
+    await signIn(page, stack.baseUrl, busy.key, '#/queue');
+    await page.waitForSelector('[data-testid=queued] tbody tr');
+    const rows = await page.$$eval('[data-testid=queued] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    // Oldest first, numbered from 1, each with an ETA that grows down the queue.
+    expect(rows.map((r) => r[0])).toEqual(queued.map((_, i) => String(i + 1)));
+    expect(rows.map((r) => r[1])).toEqual(queued.map((id) => id.slice(0, 8)));
+    expect(rows.every((r) => /^~\d+ (s|min)/.test(r[4]))).toBe(true);
+    const etas = await page.$$eval('[data-testid=queued] tbody td[data-eta-s]', (tds) => tds.map((td) => Number(td.getAttribute('data-eta-s'))));
+    expect(etas).toHaveLength(queued.length);
+    expect(etas.every((eta) => eta > 0)).toBe(true);
+    expect([...etas].sort((a, b) => a - b)).toEqual(etas);
+
+    const worker = (await page.textContent('[data-testid=workers] tbody tr'))!;
+    expect(worker).toContain(stack.worker.workerId);
+    expect(worker).toContain('cpu');
+    expect(worker).toContain(running.id.slice(0, 8));
+    expect(await page.$eval('[data-testid=workers] tbody tr time', (t) => Date.parse(t.getAttribute('datetime') ?? ''))).toBeGreaterThan(Date.now() - 60_000);
+    await screenshot(page, 'queue-busy');
+
+    // Live: canceling the running run starts the next, and the page follows with no reload.
+    await page.waitForSelector('[data-testid=queue-page][data-live=true]');
+    await request(stack.app.server).post(`/v1/runs/${running.id}/cancel`).set(busy.auth);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=queued] tbody tr').length === n - 1, queued.length, { timeout: 30_000 });
+
+    for (const id of runIds) await request(stack.app.server).post(`/v1/runs/${id}/cancel`).set(busy.auth);
+    for (const id of runIds) await waitFinished(stack.app, busy.auth, id);
+  }, 120_000);
+
   it('shows a second team none of the first team\'s runs', async () => {
     const other = await createTeam(stack.config);
     const page = await open();
@@ -216,11 +301,14 @@ describe('dashboard in a browser', () => {
   it('screenshots every page in the light and dark schemes at 1280×800 and 390×844', async () => {
     const runs = await request(stack.app.server).get('/v1/runs').set(team.auth);
     const runId = runs.body.items[0].id as string;
+    const experiments = await request(stack.app.server).get('/v1/experiments').set(team.auth);
+    const experimentId = experiments.body.items[0].id as string;
     const pages: [string, string, string][] = [
       ['runs', '#/runs', '[data-testid=runs-page][data-loaded=true]'],
       ['run', `#/runs/${runId}`, '[data-testid=run-page]'],
       ['datasets', '#/datasets', '[data-testid=datasets-page] tbody tr'],
-      ['experiments', '#/experiments', 'main h1'],
+      ['experiments', '#/experiments', '[data-testid=experiments-page] tbody tr'],
+      ['experiment', `#/experiments/${experimentId}`, '[data-testid=experiment-page] svg.parallel'],
       ['queue', '#/queue', '[data-testid=queue-page]'],
     ];
     for (const scheme of ['light', 'dark'] as const) {

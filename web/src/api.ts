@@ -87,6 +87,8 @@ export const api = {
   experiment: (id: string) => request<Experiment>('GET', `/v1/experiments/${encodeURIComponent(id)}`),
   trials: (id: string) => request<{ trials: Trial[] }>('GET', `/v1/experiments/${encodeURIComponent(id)}/trials`).then((r) => r.trials),
 
+  controlExperiment: (id: string, action: 'cancel' | 'pause' | 'resume') => request<Experiment>('POST', `/v1/experiments/${encodeURIComponent(id)}/${action}`),
+  experimentEvents: (id: string, since: number): WebSocket => socket(`/v1/experiments/${encodeURIComponent(id)}/events?since=${since}`),
   runEvents: (id: string, since: number): WebSocket => socket(`/v1/runs/${encodeURIComponent(id)}/events?since=${since}&progress=true`),
   /** Every run of the team, live only (no replay): what the runs table patches its rows with. */
   teamEvents: (): WebSocket => socket('/v1/events'),

@@ -1,8 +1,12 @@
 /** Display helpers shared by the views. */
 export function duration(fromIso: string | null, toIso: string | null): string {
   if (!fromIso) return '–';
-  const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
-  const s = Math.max(0, Math.round(ms / 1000));
+  return seconds(((toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso)) / 1000);
+}
+
+/** A span of time as a person reads it: 42 s, 3 min 5 s, 2 h 10 min. */
+export function seconds(span: number): string {
+  const s = Math.max(0, Math.round(span));
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;

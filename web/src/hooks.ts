@@ -33,3 +33,42 @@ export function useDatasetNames(): (id: string) => string {
   // Stable between loads, so views that memoise on it recompute only when a name arrives.
   return useMemo(() => (id: string) => names.get(id) ?? id.slice(0, 8), [names]);
 }
+
+/** A button's action: busy while it runs (so it cannot be sent twice), its error kept to show. */
+export function useAction(): { busy: boolean; error: string | null; act: (action: () => Promise<unknown>) => () => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const act = (action: () => Promise<unknown>) => async () => {
+    setBusy(true);
+    setError(null);
+    await action().catch((err: Error) => setError(err.message));
+    setBusy(false);
+  };
+  return { busy, error, act };
+}
+
+/**
+ * Calls `onChange` after the team's runs change (their event stream: status, epochs), at most
+ * once per `everyMs`, for views summarising several runs that refetch rather than patch.
+ * Returns whether the stream is open.
+ */
+export function useTeamChanges(onChange: () => void, everyMs = 1000): boolean {
+  const [live, setLive] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const events = api.teamEvents();
+    events.onopen = () => setLive(true);
+    events.onclose = () => setLive(false);
+    events.onmessage = () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        onChange();
+      }, everyMs);
+    };
+    return () => {
+      clearTimeout(timer);
+      events.close(1000);
+    };
+  }, []);
+  return live;
+}

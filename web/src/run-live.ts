@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
-import { RunStream, type StreamState } from './run-stream.ts';
+import { SequencedStream, type StreamState } from './sequenced-stream.ts';
 import type { Metrics, Run, RunEvent, RunProgress } from './types.ts';
 
 export interface LiveRun {
@@ -43,8 +43,8 @@ export function useLiveRun(id: string): LiveRun {
     let stopped = false;
     const refresh = () => api.run(id).then((run) => !stopped && setLive((l) => ({ ...l, run })), (err: Error) => !stopped && setLive((l) => ({ ...l, error: err.message })));
     void refresh();
-    const stream = new RunStream(
-      id,
+    const stream = new SequencedStream<RunEvent, RunProgress>(
+      (since) => api.runEvents(id, since),
       (event) => {
         setLive((l) => reduce(l, event));
         if (event.type === 'status') void refresh();

@@ -1,5 +1,8 @@
-import { api } from './api.ts';
-import type { RunEvent, RunProgress } from './types.ts';
+/** A message of a numbered stream (a run's or an experiment's events); `progress` ones sit outside the numbering. */
+interface Sequenced {
+  seq: number;
+  type: string;
+}
 
 /** Close codes after which reconnecting cannot help: key revoked (4401), and a normal close by us. */
 const FINAL_CLOSE_CODES = new Set([1000, 4401]);
@@ -7,12 +10,12 @@ const FINAL_CLOSE_CODES = new Set([1000, 4401]);
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
 /**
- * One run's event stream that survives drops: it remembers the last `seq` handed on and
- * reopens with `?since=` that seq, so replay resumes exactly after it; anything at or below
- * it (the server never sends one, but a replay racing a live message could) is dropped, so the
+ * One event stream (a run's, an experiment's) that survives drops: it remembers the last
+ * `seq` handed on and reopens with `?since=` that seq, so replay resumes exactly after it;
+ * anything at or below it (the server never sends one, but a replay racing a live message could) is dropped, so the
  * consumer sees every event once, in order, with no gap.
  */
-export class RunStream {
+export class SequencedStream<E extends Sequenced, P = never> {
   private socket: WebSocket | null = null;
   private lastSeq = 0;
   private retryMs = 250;
@@ -21,25 +24,27 @@ export class RunStream {
   reconnects = 0;
 
   constructor(
-    private readonly runId: string,
-    private readonly onEvent: (event: RunEvent) => void,
+    /** Opens the socket replaying after `since`. */
+    private readonly connect: (since: number) => WebSocket,
+    private readonly onEvent: (event: E) => void,
     private readonly onState: (state: StreamState) => void,
-    /** Batch progress, outside the numbering: handed on as it comes. */
-    private readonly onProgress: (progress: RunProgress) => void = () => {},
+    /** Messages of type `progress` (a run's batch progress), outside the numbering: handed on as they come. */
+    private readonly onProgress: (progress: P) => void = () => {},
   ) {
     this.open();
   }
 
   private open(): void {
-    const socket = api.runEvents(this.runId, this.lastSeq);
+    const socket = this.connect(this.lastSeq);
     this.socket = socket;
     socket.onopen = () => {
       this.retryMs = 250;
       this.onState('live');
     };
     socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as RunEvent | RunProgress;
-      if (event.type === 'progress') return this.onProgress(event);
+      const data: unknown = JSON.parse(String(message.data));
+      if ((data as { type?: unknown }).type === 'progress') return this.onProgress(data as P);
+      const event = data as E;
       if (event.seq <= this.lastSeq) return;
       this.lastSeq = event.seq;
       this.onEvent(event);

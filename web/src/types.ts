@@ -97,6 +97,21 @@ export interface Trial {
   metric: number | null;
 }
 
+/** One event of an experiment's stream (WS /v1/experiments/:id/events). */
+export interface ExperimentEvent {
+  seq: number;
+  type: 'trial_created' | 'trial_promoted' | 'trial_paused' | 'trial_completed' | 'new_best' | 'status';
+  experimentId: string;
+  at: string;
+  trialId?: string;
+  index?: number;
+  runId?: string;
+  rung?: number;
+  metric?: number | null;
+  state?: 'completed' | 'failed' | 'canceled';
+  status?: string;
+}
+
 export type Prediction = { probabilities: number[]; classIndex?: number; className?: string; labels?: string[]; value?: number[] };
 
 export type RunEvent =

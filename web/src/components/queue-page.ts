@@ -1,7 +1,7 @@
 import { api } from '../api.ts';
-import { duration, number, shortId, when } from '../format.ts';
+import { duration, number, seconds, shortId, when } from '../format.ts';
 import { html } from '../html.ts';
-import { useLoad } from '../hooks.ts';
+import { useLoad, useTeamChanges } from '../hooks.ts';
 import { link } from '../router.ts';
 import type { Run, Worker } from '../types.ts';
 
@@ -40,21 +40,23 @@ function WorkersTable({ workers }: { workers: Worker[] }) {
   return html`<div class="table-wrap"><table data-testid="workers">
     <thead><tr><th>worker</th><th>backend</th><th>device / adapter</th><th>current runs</th><th>last heartbeat</th></tr></thead>
     <tbody>${workers.map((w) => html`<tr key=${w.id}>
-      <td class="mono">${w.hostname} ${shortId(w.id)}</td><td>${w.backend}</td><td>${w.adapter ? `${w.adapter.vendor} ${w.adapter.architecture}` : w.device}</td>
+      <td class="mono" title=${w.hostname}>${w.id}</td><td>${w.backend}</td><td>${w.adapter ? `${w.adapter.vendor} ${w.adapter.architecture}` : w.device}</td>
       <td>${w.currentRuns.length ? w.currentRuns.map((r) => (r.runId ? html`<a href=${link('runs', r.runId)} class="mono">${shortId(r.runId)}</a> ` : html`<span class="muted">another team's run </span>`)) : 'idle'}</td>
-      <td>${when(w.lastHeartbeatAt)}</td>
+      <td><time datetime=${w.lastHeartbeatAt} title=${when(w.lastHeartbeatAt)}>${duration(w.lastHeartbeatAt, null)} ago</time></td>
     </tr>`)}</tbody>
   </table></div>`;
 }
 
 export function QueuePage() {
   const { value, error, reload } = useLoad(loadQueue, []);
+  // Runs starting, finishing and finishing epochs move the queue and its ETAs: refetch on them, no polling.
+  const live = useTeamChanges(reload);
   if (error) return html`<p class="error" role="alert">${error}</p>`;
   if (!value) return html`<p class="loading" role="status">Loading queue…</p>`;
   const { workers, queued, running, samplesPerSec, epochSeconds } = value;
   const slots = workers.reduce((s, w) => s + w.concurrency, 0);
-  return html`<section data-testid="queue-page">
-    <h1>Queue & workers <button type="button" onClick=${reload}>Refresh</button></h1>
+  return html`<section data-testid="queue-page" data-live=${live}>
+    <h1>Queue & workers</h1>
     <p class="muted">Workers train ${samplesPerSec ? `about ${number(samplesPerSec)} samples/s per run` : 'at a rate not measured yet'}.</p>
     <h2>Queued runs</h2>
     ${queued.length === 0
@@ -63,7 +65,7 @@ export function QueuePage() {
           <thead><tr><th>position</th><th>run</th><th>epochs</th><th>waiting</th><th>ETA</th></tr></thead>
           <tbody>${queued.map((r, i) => {
             const eta = etaSeconds(i, queued, running, slots, epochSeconds);
-            return html`<tr key=${r.id}><td>${i + 1}</td><td><a href=${link('runs', r.id)} class="mono">${shortId(r.id)}</a></td><td>${r.totalEpochs}</td><td>${duration(r.createdAt, null)}</td><td>${eta === null ? '–' : `~${Math.round(eta)} s`}</td></tr>`;
+            return html`<tr key=${r.id}><td>${i + 1}</td><td><a href=${link('runs', r.id)} class="mono">${shortId(r.id)}</a></td><td>${r.totalEpochs}</td><td>${duration(r.createdAt, null)}</td><td data-eta-s=${eta === null ? '' : Math.round(eta)}>${eta === null ? '–' : `~${seconds(eta)}`}</td></tr>`;
           })}</tbody>
         </table>`}
     <h2>Workers</h2>

@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { saveBlob } from '../download.ts';
+import { useAction } from '../hooks.ts';
 import { html } from '../html.ts';
 import type { Run } from '../types.ts';
 
@@ -14,14 +14,7 @@ async function downloadModel(runId: string): Promise<void> {
 
 /** Cancel, pause, resume and download, each shown only when the run's status allows it. */
 export function RunControls({ run }: { run: Run }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const act = (action: () => Promise<unknown>) => async () => {
-    setBusy(true);
-    setError(null);
-    await action().catch((err: Error) => setError(err.message));
-    setBusy(false);
-  };
+  const { busy, error, act } = useAction();
   const active = ['queued', 'running', 'paused'].includes(run.status);
   return html`<div class="controls">
     ${active && html`<button type="button" disabled=${busy} onClick=${act(() => api.controlRun(run.id, 'cancel'))}>Cancel</button>`}
