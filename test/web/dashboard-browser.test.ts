@@ -329,6 +329,41 @@ describe('dashboard in a browser', () => {
     }
   });
 
+  it('works from the keyboard alone: sign in, reach every section and control by Tab, each focus visible', async () => {
+    const page = await open();
+    await page.goto(`${stack.baseUrl}/`);
+    await page.waitForSelector('#api-key');
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return { id: el?.id ?? '', tag: el?.tagName ?? '', type: el?.getAttribute('type') ?? '', text: el?.textContent?.trim() ?? '', outline: el ? getComputedStyle(el).outlineStyle : 'none' };
+    });
+    const tabTo = async (what: string, matches: (f: Awaited<ReturnType<typeof focused>>) => boolean, key = 'Tab') => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press(key);
+        const f = await focused();
+        if (matches(f)) return f;
+      }
+      throw new Error(`${what} is not reachable by ${key}`);
+    };
+    await tabTo('the key field', (f) => f.id === 'api-key');
+    await page.keyboard.type(team.key);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=runs-page][data-loaded=true]');
+    for (const label of ['Runs', 'Compare', 'Experiments', 'Datasets', 'Queue & workers', 'Sign out']) {
+      const f = await tabTo(label, (x) => x.text === label);
+      expect(f.outline, `focus ring on ${label}`).not.toBe('none');
+    }
+    // The runs page's controls: the status filter, then the search field, typed into.
+    await tabTo('the status filter', (f) => f.tag === 'SELECT');
+    expect((await tabTo('the search field', (f) => f.type === 'search')).outline).not.toBe('none');
+    await page.keyboard.type('no-such-run');
+    await page.waitForFunction(() => document.querySelector('[data-testid=runs-page] [role=status]')?.textContent === '0 runs');
+    // Back up to a section and open it with Enter.
+    await tabTo('Datasets, backwards', (f) => f.text === 'Datasets', 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=datasets-page]');
+  });
+
   it('reported no CSP violation and no error on any page', () => {
     expect(allProblems.flatMap((p) => p.csp)).toEqual([]);
     expect(allProblems.flatMap((p) => p.errors)).toEqual([]);
