@@ -78,6 +78,30 @@ export interface NativeEngine {
   ): void;
   /** One momentum (nesterov: 1) step of one variable, into new arrays. */
   momentumStep(value: Float32Array, grad: Float32Array, acc: Float32Array, learningRate: number, momentum: number, nesterov: number, newValue: Float32Array, newAcc: Float32Array): void;
+  /** One SGD step of one variable, into a new array. */
+  sgdStep(value: Float32Array, grad: Float32Array, learningRate: number, newValue: Float32Array): void;
+  /** One RMSProp step of one variable; centered (CenteredRMSProp's) when mg and newMg are given. */
+  rmspropStep(
+    value: Float32Array,
+    grad: Float32Array,
+    ms: Float32Array,
+    mom: Float32Array,
+    mg: Float32Array | null,
+    learningRate: number,
+    decay: number,
+    momentum: number,
+    epsilon: number,
+    newValue: Float32Array,
+    newMs: Float32Array,
+    newMom: Float32Array,
+    newMg: Float32Array | null,
+  ): void;
+  /** One Adagrad step of one variable, into new arrays. */
+  adagradStep(value: Float32Array, grad: Float32Array, acc: Float32Array, learningRate: number, epsilon: number, newValue: Float32Array, newAcc: Float32Array): void;
+  /** One Adadelta step of one variable, into new arrays. */
+  adadeltaStep(value: Float32Array, grad: Float32Array, accGrad: Float32Array, accUpdate: Float32Array, learningRate: number, rho: number, epsilon: number, newValue: Float32Array, newAccGrad: Float32Array, newAccUpdate: Float32Array): void;
+  /** One Adamax step of one variable (stepSize: the learning rate with its decay and bias correction), into new arrays. */
+  adamaxStep(value: Float32Array, grad: Float32Array, m: Float32Array, u: Float32Array, beta1: number, beta2: number, epsilon: number, stepSize: number, newValue: Float32Array, newM: Float32Array, newU: Float32Array): void;
   /** Per-channel mean and biased variance of x viewed as [rows, channels] (accumulated in double). */
   batchNormMoments(x: Float32Array, channels: number, mean: Float32Array, variance: Float32Array): void;
   /**

@@ -2,10 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { type CompileSpec, type LossName, type MetricName, type OptimizerSpec, type OptimizerType } from '../spec/compile-spec.schema.ts';
 import { tfjsMetricName } from '../spec/metric-names.ts';
 import { huberLoss, msleMetric, precisionMetric, recallMetric } from './metric-functions.ts';
-import { ResumableAdamax } from './optimizers/adamax.optimizer.ts';
-import { CenteredRMSProp } from './optimizers/centered-rmsprop.optimizer.ts';
+import { FusedAdadelta } from './optimizers/fused-adadelta.optimizer.ts';
+import { FusedAdagrad } from './optimizers/fused-adagrad.optimizer.ts';
 import { FusedAdam } from './optimizers/fused-adam.optimizer.ts';
+import { FusedAdamax } from './optimizers/fused-adamax.optimizer.ts';
 import { FusedMomentum } from './optimizers/fused-momentum.optimizer.ts';
+import { FusedRMSProp } from './optimizers/fused-rmsprop.optimizer.ts';
+import { FusedSGD } from './optimizers/fused-sgd.optimizer.ts';
 
 /** Learning rates used when a spec names none: Keras's defaults where tfjs has none of its own. */
 export const DEFAULT_LEARNING_RATES: Record<OptimizerType, number> = {
@@ -21,26 +24,26 @@ export const DEFAULT_LEARNING_RATES: Record<OptimizerType, number> = {
 /**
  * A tfjs optimizer from its spec; unset settings take tfjs's defaults (momentum: 0.9).
  * RMSProp and Adamax are tfjs's with its gaps filled: a centered step that cannot take the
- * root of a negative number, and Adamax state that checkpoints can save; Adam and momentum
- * take each variable's step in one kernel on the engine (see optimizers/).
+ * root of a negative number, and Adamax state that checkpoints can save. Every one takes
+ * each variable's step in one kernel on the engine (the Fused* classes in optimizers/).
  */
 export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
   const lr = spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.type];
   switch (spec.type) {
     case 'sgd':
-      return tf.train.sgd(lr);
+      return new FusedSGD(lr);
     case 'momentum':
       return new FusedMomentum(lr, spec.momentum ?? 0.9, spec.useNesterov ?? false);
     case 'adam':
       return new FusedAdam(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon);
     case 'rmsprop':
-      return new CenteredRMSProp(lr, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon, spec.centered ?? false);
+      return new FusedRMSProp(lr, spec.decay ?? 0.9, spec.momentum ?? 0, spec.epsilon, spec.centered ?? false);
     case 'adagrad':
-      return tf.train.adagrad(lr, spec.initialAccumulatorValue ?? 0.1);
+      return new FusedAdagrad(lr, spec.initialAccumulatorValue ?? 0.1);
     case 'adadelta':
-      return tf.train.adadelta(lr, spec.rho ?? 0.95, spec.epsilon);
+      return new FusedAdadelta(lr, spec.rho ?? 0.95, spec.epsilon);
     case 'adamax':
-      return new ResumableAdamax(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon, spec.decay ?? 0);
+      return new FusedAdamax(lr, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon, spec.decay ?? 0);
   }
 }
 

@@ -42,6 +42,10 @@ describe('loading the native engine', () => {
     const shape = Int32Array.of(1, 4, 4, 1, 3, 3, 2, 1, 1, 1, 1, 0, 0, 2, 2);
     expect(() => loaded.engine.conv2dForward(shape, new Float32Array(16), new Float32Array(18), null, 0, 0, new Float32Array(3))).toThrow(/y holds 3 values, needs 8/);
     expect(() => loaded.engine.matMul(false, false, 2, 2, 2, new Float32Array(4), new Float32Array(3), new Float32Array(4), null, 0, 0)).toThrow(/b holds 3/);
+    // An optimizer step's arrays are all the value's length: a short slot or output is refused.
+    const four = () => new Float32Array(4);
+    expect(() => loaded.engine.rmspropStep(four(), four(), four(), four(), new Float32Array(3), 0.1, 0.9, 0, 1e-7, four(), four(), four(), four())).toThrow(/mg holds 3 values, needs 4/);
+    expect(() => loaded.engine.adamaxStep(four(), four(), four(), four(), 0.9, 0.999, 1e-7, 0.01, four(), four(), new Float32Array(2))).toThrow(/newU holds 2/);
   });
 });
 

@@ -488,6 +488,68 @@ napi_value momentum_step(napi_env env, napi_callback_info info) {
   });
 }
 
+/** sgdStep(value, grad, learningRate, newValue) */
+napi_value sgd_step(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    arg_at(env, info, 4, a);
+    const size_t n = length_of(env, a[0]);
+    engine::sgd_step(static_cast<long>(n), floats(env, a[0], n, "value"), floats(env, a[1], n, "grad"), static_cast<float>(number(env, a[2])), floats(env, a[3], n, "newValue"));
+    return nullptr;
+  });
+}
+
+/** rmspropStep(value, grad, ms, mom, mg|null, learningRate, decay, momentum, epsilon, newValue, newMs, newMom, newMg|null): centered when mg is given */
+napi_value rmsprop_step(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[13];
+    arg_at(env, info, 13, a);
+    const size_t n = length_of(env, a[0]);
+    auto f = [&](int i) { return static_cast<float>(number(env, a[i])); };
+    const bool centered = !is_null(env, a[4]);
+    const engine::RMSPropStep p{f(5), f(6), static_cast<float>(1.0 - number(env, a[6])), f(7), f(8)};
+    engine::rmsprop_step(static_cast<long>(n), floats(env, a[0], n, "value"), floats(env, a[1], n, "grad"), floats(env, a[2], n, "ms"), floats(env, a[3], n, "mom"), centered ? floats(env, a[4], n, "mg") : nullptr, p, floats(env, a[9], n, "newValue"), floats(env, a[10], n, "newMs"), floats(env, a[11], n, "newMom"), centered ? floats(env, a[12], n, "newMg") : nullptr);
+    return nullptr;
+  });
+}
+
+/** adagradStep(value, grad, acc, learningRate, epsilon, newValue, newAcc) */
+napi_value adagrad_step(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[7];
+    arg_at(env, info, 7, a);
+    const size_t n = length_of(env, a[0]);
+    engine::adagrad_step(static_cast<long>(n), floats(env, a[0], n, "value"), floats(env, a[1], n, "grad"), floats(env, a[2], n, "acc"), static_cast<float>(number(env, a[3])), static_cast<float>(number(env, a[4])), floats(env, a[5], n, "newValue"), floats(env, a[6], n, "newAcc"));
+    return nullptr;
+  });
+}
+
+/** adadeltaStep(value, grad, accGrad, accUpdate, learningRate, rho, epsilon, newValue, newAccGrad, newAccUpdate) */
+napi_value adadelta_step(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[10];
+    arg_at(env, info, 10, a);
+    const size_t n = length_of(env, a[0]);
+    auto f = [&](int i) { return static_cast<float>(number(env, a[i])); };
+    const engine::AdadeltaStep p{f(4), f(5), static_cast<float>(1.0 - number(env, a[5])), f(6)};
+    engine::adadelta_step(static_cast<long>(n), floats(env, a[0], n, "value"), floats(env, a[1], n, "grad"), floats(env, a[2], n, "accGrad"), floats(env, a[3], n, "accUpdate"), p, floats(env, a[7], n, "newValue"), floats(env, a[8], n, "newAccGrad"), floats(env, a[9], n, "newAccUpdate"));
+    return nullptr;
+  });
+}
+
+/** adamaxStep(value, grad, m, u, beta1, beta2, epsilon, stepSize, newValue, newM, newU) */
+napi_value adamax_step(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[11];
+    arg_at(env, info, 11, a);
+    const size_t n = length_of(env, a[0]);
+    auto f = [&](int i) { return static_cast<float>(number(env, a[i])); };
+    const engine::AdamaxStep p{f(4), static_cast<float>(1.0 - number(env, a[4])), f(5), f(6), f(7)};
+    engine::adamax_step(static_cast<long>(n), floats(env, a[0], n, "value"), floats(env, a[1], n, "grad"), floats(env, a[2], n, "m"), floats(env, a[3], n, "u"), p, floats(env, a[8], n, "newValue"), floats(env, a[9], n, "newM"), floats(env, a[10], n, "newU"));
+    return nullptr;
+  });
+}
+
 /** unary(op, n, x, alpha, y) */
 napi_value unary(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
@@ -579,6 +641,11 @@ napi_value init(napi_env env, napi_value exports) {
       {"batchNormGrad", nullptr, batch_norm_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamStep", nullptr, adam_step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"momentumStep", nullptr, momentum_step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgdStep", nullptr, sgd_step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rmspropStep", nullptr, rmsprop_step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adagradStep", nullptr, adagrad_step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adadeltaStep", nullptr, adadelta_step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamaxStep", nullptr, adamax_step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormMoments", nullptr, batch_norm_moments, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainingGrad", nullptr, batch_norm_training_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},

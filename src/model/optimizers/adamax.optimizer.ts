@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 type NamedTensor = Parameters<tf.Optimizer['setWeights']>[0][number];
 
 /** The fields of tfjs's Adamax that its state lives in (private in its typings). */
-interface AdamaxInternals {
+export interface AdamaxInternals {
   accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
   accumulatedWeightedInfNorm: { originalName: string; variable: tf.Variable }[];
   iteration: tf.Variable;

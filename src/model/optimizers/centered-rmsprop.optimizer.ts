@@ -6,7 +6,7 @@ type NamedTensor = Parameters<tf.Optimizer['setWeights']>[0][number];
 type Slot = { originalName: string; variable: tf.Variable };
 
 /** The fields of tfjs's RMSProp that its state and settings live in (private in its typings). */
-interface RMSPropInternals {
+export interface RMSPropInternals {
   accumulatedMeanSquares: Slot[];
   accumulatedMoments: Slot[];
   accumulatedMeanGrads: Slot[];

@@ -1,0 +1,23 @@
+import type * as tf from '@tensorflow/tfjs';
+import { CenteredRMSProp, type RMSPropInternals } from './centered-rmsprop.optimizer.ts';
+import { applyFusedStep, gradientsOf, hasFusedStep, slotOf } from './optimizer-step.kernel-contract.ts';
+
+/**
+ * CenteredRMSProp (plain, with momentum, or centered), each variable's step in one kernel
+ * where the backend has the fused step; see FusedAdam. Same slots (`/rms`, `/momentum`, and
+ * `/mg` only when centered) and checkpoints; elsewhere CenteredRMSProp's own ops.
+ */
+export class FusedRMSProp extends CenteredRMSProp {
+  override applyGradients(variableGradients: Parameters<CenteredRMSProp['applyGradients']>[0]): void {
+    if (!hasFusedStep()) return super.applyGradients(variableGradients);
+    const s = this as unknown as RMSPropInternals;
+    const attrs = { optimizer: 'rmsprop', learningRate: s.learningRate, decay: s.decay, momentum: s.momentum, epsilon: s.epsilon, centered: s.centered } as const;
+    gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
+      const rms = slotOf(s.accumulatedMeanSquares, i, value, 'rms');
+      const momentum = slotOf(s.accumulatedMoments, i, value, 'momentum');
+      const slots: Record<string, tf.Variable> = s.centered ? { rms, momentum, mg: slotOf(s.accumulatedMeanGrads, i, value, 'mg') } : { rms, momentum };
+      if (gradient) applyFusedStep(value, gradient, slots, attrs);
+    });
+    this.incrementIterations();
+  }
+}
