@@ -4,8 +4,10 @@ import { buildModel } from '../../src/model/build-model.ts';
 import { compileModel } from '../../src/model/compile-model.ts';
 import type { ModelSpec } from '../../src/spec/layer-spec.schema.ts';
 import type { CompileSpec } from '../../src/spec/compile-spec.schema.ts';
-import { DataLoader } from '../../src/training/data-loader.ts';
+import { DataLoader, type Batch } from '../../src/training/data-loader.ts';
 import { trainLoop } from '../../src/training/train-loop.ts';
+import { trainStep } from '../../src/training/train-step.ts';
+import { profileSteps, type StepProfile } from './kernel-profile.ts';
 
 export interface ZooData {
   features: Float32Array;
@@ -22,6 +24,8 @@ export interface ZooTraining {
   epochs: { loss: number; rssMb: number; numTensors: number; samplesPerSec: number }[];
   /** The kernels that fell back during the measured epochs, with their share of the step time. */
   fallbacks: (FallbackStat & { share: number })[];
+  /** With `profileSteps`: where the time of a step went, profiled after training. */
+  profile?: StepProfile;
   model: tf.LayersModel;
 }
 
@@ -30,9 +34,10 @@ export const ZOO_COMPILE: CompileSpec = { optimizer: { type: 'adam', learningRat
 /**
  * Trains `spec` on 28×28×1 images through the worker's own code path (buildModel,
  * compileModel, DataLoader, trainLoop) on the backend already selected, and reports speed,
- * memory per epoch and the engine's fallback kernels of the epochs after the first.
+ * memory per epoch and the engine's fallback kernels of the epochs after the first; with
+ * `profileSteps`, then profiles that many more steps kernel by kernel (kernel-profile.ts).
  */
-export async function trainZooModel(spec: ModelSpec, data: ZooData, options: { epochs: number; batchSize: number; seed?: number }): Promise<ZooTraining> {
+export async function trainZooModel(spec: ModelSpec, data: ZooData, options: { epochs: number; batchSize: number; seed?: number; profileSteps?: number }): Promise<ZooTraining> {
   const dataset = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' as const };
   const model = buildModel(spec, { ...dataset, loss: ZOO_COMPILE.loss, seed: options.seed ?? 42 });
   const optimizer = compileModel(model, ZOO_COMPILE);
@@ -70,9 +75,26 @@ export async function trainZooModel(spec: ModelSpec, data: ZooData, options: { e
     },
   });
   if (outcome.status !== 'completed') throw new Error(`training stopped: ${JSON.stringify(outcome)}`);
+  const profile = options.profileSteps ? await profileBatches(model, loader, options.profileSteps) : undefined;
   optimizer.dispose();
   const wallMs = performance.now() - started;
   const fallbacks = engineFallbackStats().map((f) => ({ ...f, share: measuredMs > 0 ? f.ms / measuredMs : 0 }));
   const samplesPerSec = measuredMs > 0 ? (measuredSamples / measuredMs) * 1000 : epochs[0].samplesPerSec;
-  return { samplesPerSec, wallMs, epochs, fallbacks, model };
+  return { samplesPerSec, wallMs, epochs, fallbacks, profile, model };
+}
+
+/** `steps` more training steps on the batches of the epochs after the last, profiled; each batch is disposed after its step. */
+async function profileBatches(model: tf.LayersModel, loader: DataLoader, steps: number): Promise<StepProfile> {
+  let epoch = 1_000_000;
+  let batches = loader.trainBatches(epoch)[Symbol.iterator]();
+  return profileSteps(async () => {
+    let next = batches.next();
+    if (next.done) next = (batches = loader.trainBatches(++epoch)[Symbol.iterator]()).next();
+    const batch = next.value as Batch;
+    try {
+      await trainStep(model, batch.xs, batch.ys, batch.sampleWeights);
+    } finally {
+      tf.dispose([batch.xs, batch.ys, ...(batch.sampleWeights ? [batch.sampleWeights] : [])]);
+    }
+  }, steps);
 }

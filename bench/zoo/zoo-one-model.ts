@@ -12,6 +12,7 @@ import { ZOO_MODELS } from './zoo-models.ts';
  * memory and kernels' state are its own. Arguments: model (a zoo model's name or
  * `preset:<name>`), samples, epochs, backend, where to write the model's Keras topology for
  * its PyTorch twin, and optionally test images to measure the accuracy on. Prints one JSON line.
+ * ZOO_PROFILE (steps; unset or 0 skips) adds a kernel profile of that many more steps.
  */
 const [name, samplesArg, epochsArg, backend, topologyFile, testArg = '0'] = process.argv.slice(2);
 const DATASET = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' as const };
@@ -26,13 +27,13 @@ function specOf(model: string) {
 try {
   await selectBackend(backend as 'engine');
   const data = await loadBenchDataset(Number(samplesArg), Math.max(1, Number(testArg)));
-  const result = await trainZooModel(specOf(name), data.train, { epochs: Number(epochsArg), batchSize: 64 });
+  const result = await trainZooModel(specOf(name), data.train, { epochs: Number(epochsArg), batchSize: 64, profileSteps: Number(process.env.ZOO_PROFILE ?? 0) });
   writeFileSync(topologyFile, JSON.stringify(result.model.toJSON(null, false)));
   const params = result.model.countParams();
   const testAcc = Number(testArg) > 0 ? await testAccuracy(result.model, data.test) : undefined;
   result.model.dispose();
-  const { samplesPerSec, epochs, fallbacks, wallMs } = result;
-  process.stdout.write(`${JSON.stringify({ name, params, dataset: data.source, samplesPerSec, wallMs, testAcc, epochs, fallbacks, numTensors: tf.memory().numTensors })}\n`);
+  const { samplesPerSec, epochs, fallbacks, wallMs, profile } = result;
+  process.stdout.write(`${JSON.stringify({ name, params, dataset: data.source, samplesPerSec, wallMs, testAcc, epochs, fallbacks, profile, numTensors: tf.memory().numTensors })}\n`);
 } catch (err) {
   process.stdout.write(`${JSON.stringify({ name, error: String((err as Error).message ?? err).split('\n')[0] })}\n`);
   process.exitCode = 1;

@@ -2,6 +2,7 @@ import { execFileSync, fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childExecArgv } from '../../src/startup/child-exec-argv.ts';
+import type { StepProfile } from './kernel-profile.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -15,6 +16,8 @@ export interface OneModel {
   testAcc?: number;
   epochs?: { loss: number; rssMb: number; numTensors: number; samplesPerSec: number }[];
   fallbacks?: { kernel: string; calls: number; ms: number; share: number }[];
+  /** With ZOO_PROFILE: where a step's time went. */
+  profile?: StepProfile;
   error?: string;
 }
 

@@ -5,6 +5,7 @@ import { loadNativeEngine } from '../../src/engine/native-engine.ts';
 import { measureGemm } from './gemm-roofline.ts';
 import { torchVersion, trainOurs, trainTwin, type OneModel } from './zoo-runs.ts';
 import { ZOO_MODELS } from './zoo-models.ts';
+import { describeProfile } from './kernel-profile.ts';
 
 /**
  * `npm run bench:zoo`: samples/s of the engine issue's models and of every preset, each
@@ -17,7 +18,9 @@ import { ZOO_MODELS } from './zoo-models.ts';
  *
  * Environment: ZOO_SAMPLES (default 1024; the large presets take a quarter), ZOO_EPOCHS
  * (default 2: the first is warm-up), ZOO_MODELS (comma-separated names to run), ZOO_RSS_EPOCHS
- * (default 20; 0 skips), ZOO_BACKEND (default engine), ZOO_PYTHON (default /usr/bin/python3).
+ * (default 20; 0 skips), ZOO_BACKEND (default engine), ZOO_PYTHON (default /usr/bin/python3),
+ * ZOO_PROFILE (steps, e.g. 20: fewer are noisy on a shared machine; unset or 0 skips: after training, profiles that many more steps
+ * and prints per model its top 5 kernels by share of step time and the share outside kernels).
  */
 const SAMPLES = Number(process.env.ZOO_SAMPLES ?? 1024);
 const EPOCHS = Number(process.env.ZOO_EPOCHS ?? 2);
@@ -39,6 +42,7 @@ const fallbackCell = (m: OneModel) =>
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trainyard-zoo-'));
   const ratios: number[] = [];
+  const profiles: string[] = [];
   console.log(`\nbench:zoo: ${BACKEND} vs PyTorch ${torchVersion(PYTHON)} on ${os.cpus().length} cores (${os.cpus()[0]?.model}), batch 64, ${EPOCHS} epochs (the first is warm-up), ${SAMPLES} samples (${SAMPLES / 4} for ${[...LARGE].join(', ')})\n`);
   console.log('| model | params | trainyard samples/s | PyTorch samples/s | ratio | fallback kernels (share of step time) |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- |');
@@ -50,10 +54,12 @@ async function main() {
     const twin = ours.error ? { error: 'not run' } : trainTwin(PYTHON, run);
     const ratio = ours.samplesPerSec && twin.samplesPerSec ? ours.samplesPerSec / twin.samplesPerSec : null;
     if (ratio) ratios.push(ratio);
+    if (ours.profile) profiles.push(`${name}: ${describeProfile(ours.profile)}`);
     console.log(`| ${name} | ${ours.params ? fmt(ours.params) : '-'} | ${ours.samplesPerSec ? fmt(ours.samplesPerSec) : ours.error} | ${twin.samplesPerSec ? fmt(twin.samplesPerSec) : twin.error} | ${ratio ? `${ratio.toFixed(2)}×` : '-'} | ${ours.error ? '-' : fallbackCell(ours)} |`);
   }
   const geomean = ratios.length ? Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length) : NaN;
   console.log(`| **geometric mean** | | | | **${geomean.toFixed(2)}×** | |`);
+  if (profiles.length) console.log(`\nTop kernels by share of step time (tf.profile, ${process.env.ZOO_PROFILE} steps after training; calls per step):\n${profiles.join('\n')}`);
   printRoofline();
   if (RSS_EPOCHS > 0) await printMemory(dir);
   rmSync(dir, { recursive: true, force: true });

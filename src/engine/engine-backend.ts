@@ -3,6 +3,8 @@ import { nativeAvgPool, nativeAvgPoolGrad } from './kernels/avg-pool.kernel.ts';
 import { nativeBatchMatMul, nativeFusedMatMul } from './kernels/batch-mat-mul.kernel.ts';
 import { nativeFusedBatchNorm } from './kernels/batch-norm.kernel.ts';
 import { registerFusedBatchNormGradient } from './kernels/batch-norm-grad.kernel.ts';
+import { registerConv2DTrainingGradient } from './kernels/conv2d-training.kernel.ts';
+import { CONV2D_TRAINING_KERNEL } from '../model/trainable-conv2d.layer.ts';
 import { nativeBatchNormTraining, registerBatchNormTrainingGradient } from './kernels/batch-norm-training.kernel.ts';
 import { BATCH_NORM_TRAINING_KERNEL } from '../model/batch-normalization.layer.ts';
 import { nativeReluGrad, registerReluGradient, RELU_GRAD_KERNEL } from './kernels/relu-grad.kernel.ts';
@@ -66,7 +68,7 @@ export const NATIVE_KERNELS = [
 ];
 
 /** Kernels of the engine's own, which no tfjs backend has: run where a gradient or a layer asks for them. */
-export const ENGINE_OWN_KERNELS = [BATCH_NORM_TRAINING_KERNEL, RELU_GRAD_KERNEL, OPTIMIZER_STEP_KERNEL] as const;
+export const ENGINE_OWN_KERNELS = [BATCH_NORM_TRAINING_KERNEL, CONV2D_TRAINING_KERNEL, RELU_GRAD_KERNEL, OPTIMIZER_STEP_KERNEL] as const;
 
 /**
  * Registers the `engine` backend: tfjs's cpu backend (tensors in JS typed arrays, all of its
@@ -131,9 +133,11 @@ export function registerEngineBackend(native: NativeEngine, options: { threads?:
   for (const config of tf.getKernelsForBackend('cpu')) {
     tf.registerKernel({ ...config, backendName: ENGINE_BACKEND, kernelFunc: native_[config.kernelName] ?? countedFallback(config.kernelName, config.kernelFunc) });
   }
-  const own: Record<(typeof ENGINE_OWN_KERNELS)[number], tf.KernelFunc> = { [BATCH_NORM_TRAINING_KERNEL]: nativeBatchNormTraining(native), [RELU_GRAD_KERNEL]: nativeReluGrad(native), [OPTIMIZER_STEP_KERNEL]: nativeOptimizerStep(native) };
+  // CONV2D_TRAINING_KERNEL is the native FusedConv2D under the name the conv2d layer runs it by, with its own gradient.
+  const own: Record<(typeof ENGINE_OWN_KERNELS)[number], tf.KernelFunc> = { [BATCH_NORM_TRAINING_KERNEL]: nativeBatchNormTraining(native), [CONV2D_TRAINING_KERNEL]: nativeFusedConv2d(native), [RELU_GRAD_KERNEL]: nativeReluGrad(native), [OPTIMIZER_STEP_KERNEL]: nativeOptimizerStep(native) };
   for (const [kernelName, kernelFunc] of Object.entries(own)) tf.registerKernel({ kernelName, backendName: ENGINE_BACKEND, kernelFunc });
   registerFusedBatchNormGradient(native, ENGINE_BACKEND);
   registerBatchNormTrainingGradient(native);
   registerReluGradient(ENGINE_BACKEND);
+  registerConv2DTrainingGradient();
 }

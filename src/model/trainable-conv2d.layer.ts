@@ -10,8 +10,19 @@ import * as tf from '@tensorflow/tfjs';
  * It registers under tfjs's own class name `Conv2D`: saved models stay standard Keras/tfjs
  * JSON that any tfjs loads (and runs forward with real dilation), and models we load back
  * (checkpoints, Keras JSON, base models) get this class too, so they train after a resume.
- * With dilation 1 it is tfjs's Conv2D unchanged.
+ * With dilation 1 it is tfjs's Conv2D unchanged, except where the backend has
+ * CONV2D_TRAINING_KERNEL.
  */
+
+/**
+ * A kernel a backend may offer for a conv2d layer: FusedConv2D's inputs { x, filter, bias? }
+ * and attrs (NHWC, dilation 1, activation linear or relu) with a gradient of its own that
+ * computes each input's gradient only when the tape asks for it. tfjs's fused op computes the
+ * input's gradient even when the input is data, and while training it does not fuse relu at
+ * all (a separate Add and Relu pass over the output). The engine has one
+ * (src/engine/kernels/conv2d-training.kernel.ts); elsewhere tfjs's path runs.
+ */
+export const CONV2D_TRAINING_KERNEL = 'TrainyardConv2D';
 
 interface Conv2DInternals {
   kernel: { read(): tf.Tensor4D };
@@ -20,7 +31,7 @@ interface Conv2DInternals {
   padding: 'valid' | 'same';
   dataFormat: string;
   dilationRate: number[];
-  activation: { apply(x: tf.Tensor): tf.Tensor };
+  activation: { apply(x: tf.Tensor): tf.Tensor; getClassName(): string };
 }
 
 type Conv2DConstructor = new (args: Parameters<typeof tf.layers.conv2d>[0]) => tf.layers.Layer & Conv2DInternals;
@@ -44,13 +55,27 @@ export class TrainableConv2D extends TfjsConv2D {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     const [dh, dw] = this.dilationRate;
-    if ((dh === 1 && dw === 1) || this.dataFormat !== 'channelsLast') return super.call(inputs, kwargs);
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+    const plain = dh === 1 && dw === 1;
+    if (plain && this.dataFormat === 'channelsLast' && x.rank === 4 && tf.getKernel(CONV2D_TRAINING_KERNEL, tf.getBackend())) return this.callFused(x);
+    if (plain || this.dataFormat !== 'channelsLast') return super.call(inputs, kwargs);
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       // tfjs allows dilation only with stride 1, so the strides here are [1, 1].
       let y: tf.Tensor = tf.conv2d(x, dilateKernel(this.kernel.read(), dh, dw), this.strides as [number, number], this.padding);
       if (this.bias) y = tf.add(y, this.bias.read());
       return this.activation.apply(y);
+    });
+  }
+
+  /** The convolution, bias and relu in CONV2D_TRAINING_KERNEL; any other activation after it. */
+  private callFused(x: tf.Tensor4D): tf.Tensor {
+    return tf.tidy(() => {
+      const name = this.activation.getClassName();
+      const activation = name === 'relu' ? 'relu' : 'linear';
+      const inputs: tf.NamedTensorMap = { x, filter: this.kernel.read(), ...(this.bias && { bias: this.bias.read() }) };
+      const attrs = { strides: this.strides, pad: this.padding, dataFormat: 'NHWC', dilations: [1, 1], activation };
+      const y = tf.engine().runKernel(CONV2D_TRAINING_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+      return activation === 'relu' || name === 'linear' ? y : this.activation.apply(y);
     });
   }
 }

@@ -89,6 +89,32 @@ void with_op(BinaryOp op, F fn) {
   }
 }
 
+/**
+ * tanh as Eigen's rational approximation (a degree-13 odd polynomial over a degree-6 even
+ * one, the input clamped to ±7.9053, where it reaches 1 in float32): plain multiplies, adds,
+ * a divide and selects, so the loop vectorises, where std::tanh is a scalar libm call per
+ * value (35 ns each, a tenth of LeNet-5's step). Within 2.8e-7 of tanh in double precision
+ * over [-20, 20]; NaN stays NaN, tiny inputs pass through exactly.
+ */
+inline float tanh_rational(float x) {
+  constexpr float clamp = 7.90531110763549805f;
+  const float xc = x > clamp ? clamp : (x < -clamp ? -clamp : x);
+  const float x2 = xc * xc;
+  float p = -2.76076847742355e-16f;
+  p = p * x2 + 2.00018790482477e-13f;
+  p = p * x2 + -8.60467152213735e-11f;
+  p = p * x2 + 5.12229709037114e-08f;
+  p = p * x2 + 1.48572235717979e-05f;
+  p = p * x2 + 6.37261928875436e-04f;
+  p = p * x2 + 4.89352455891786e-03f;
+  float q = 1.19825839466702e-06f;
+  q = q * x2 + 1.18534705686654e-04f;
+  q = q * x2 + 2.26843463243900e-03f;
+  q = q * x2 + 4.89352518554385e-03f;
+  const float r = p * xc / q;
+  return std::fabs(x) < 0.0004f || x != x ? x : r;
+}
+
 template <typename Op>
 void run_binary(Op op, long n, const float* a, Broadcast am, long ap, const float* b, Broadcast bm, long bp, float* out) {
   chunked(n, [&](long i0, long i1) { binary_range(op, i0, i1, a, am, ap, b, bm, bp, out); });
@@ -136,7 +162,7 @@ void unary(UnaryOp op, long n, const float* x, float alpha, float* y) {
         for (long i = i0; i < i1; i++) y[i] = -x[i];
         break;
       case UnaryOp::tanh:
-        for (long i = i0; i < i1; i++) y[i] = std::tanh(x[i]);
+        for (long i = i0; i < i1; i++) y[i] = tanh_rational(x[i]);
         break;
       case UnaryOp::sigmoid:
         for (long i = i0; i < i1; i++) y[i] = 1.f / (1.f + std::exp(-x[i]));
