@@ -1,13 +1,12 @@
 import type { Experiment, Trial } from '../generated/prisma/client.ts';
 import { AppError } from '../errors/app-error.ts';
-import { findRun, updateRun } from '../runs/runs.repository.ts';
 import { resumeRun } from '../runs/runs.service.ts';
-import type { RunSpec } from '../spec/run-spec.schema.ts';
 import { isPromotable } from './asha.searcher.ts';
 import type { DriverDeps } from './driver-deps.ts';
 import { findTrialRuns, listTrials, recordBestTrial, updateExperimentWhereStatus } from './experiments.repository.ts';
 import { better, isActive, viewOf, type ExperimentView } from './experiment-view.ts';
 import { ensureTrialRun, launchTrial } from './trial-launch.ts';
+import { trainToMaxEpochs } from './trial-epochs.ts';
 import { syncTrial } from './trial-sync.ts';
 import { changeWithEvent } from './experiment-event-publisher.ts';
 import { transitionTrial, trialRef } from './trial-transition.ts';
@@ -84,24 +83,13 @@ async function promoteToFinish(deps: DriverDeps, exp: ExperimentView, trials: Tr
 }
 
 async function resumeTrial(deps: DriverDeps, exp: ExperimentView, t: Trial): Promise<boolean> {
-  await trainToMaxEpochs(deps, exp, t.runId);
+  await trainToMaxEpochs(deps, exp.searcher, t.runId);
   const resumed = await resumeRun(deps, exp.row.teamId, t.runId).then(
     () => true,
     (err: unknown) => (err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'QUOTA_EXCEEDED') ? false : Promise.reject(err)),
   );
   if (resumed) await transitionTrial(deps, t, { state: 'running', rung: t.rung + 1 }, (u) => ({ type: 'trial_promoted', data: { ...trialRef(u), rung: u.rung } }));
   return resumed;
-}
-
-/**
- * A trial's run was created to train to maxEpochs as it was then; after an extend raised it,
- * the paused run is given the new end before it resumes, so a promoted trial trains to it.
- */
-async function trainToMaxEpochs(deps: DriverDeps, exp: ExperimentView, runId: string) {
-  const spec = (await findRun(deps.db, runId))?.spec as RunSpec | undefined;
-  if (exp.searcher.type !== 'asha' || !spec || spec.fit.epochs >= exp.searcher.maxEpochs) return;
-  const epochs = exp.searcher.maxEpochs;
-  await updateRun(deps.db, runId, { spec: { ...spec, fit: { ...spec.fit, epochs } } as object, totalEpochs: epochs });
 }
 
 function promotableNow(exp: ExperimentView, t: Trial, trials: Trial[]): boolean {

@@ -9,7 +9,9 @@ import { UNFINISHED_STATUSES } from '../runs/run-state-machine.ts';
 import type { DriverDeps } from './driver-deps.ts';
 import { deleteExperiment as deleteRow, findTeamExperiment, listUnfinishedTrialRuns, findTrialRuns, listTrials, updateExperiment, updateExperimentWhereStatus } from './experiments.repository.ts';
 import { pauseTrialRun } from './trial-sync.ts';
+import { trainToMaxEpochs } from './trial-epochs.ts';
 import { finishTrial } from './trial-transition.ts';
+import type { SearcherConfig } from './experiment.schema.ts';
 
 const OPEN_TRIAL_STATES: TrialState[] = ['pending', 'running', 'paused'];
 
@@ -45,14 +47,18 @@ export async function pauseExperiment(deps: DriverDeps, teamId: string, id: stri
   return teamExperimentOr404(deps, teamId, id);
 }
 
-/** Resumes the runs of the trials the pause stopped (ASHA trials waiting at a rung stay paused). */
+/** Resumes the runs of the trials the pause stopped, to maxEpochs as it is now (ASHA trials waiting at a rung stay paused). */
 export async function resumeExperiment(deps: DriverDeps, teamId: string, id: string) {
   const exp = await teamExperimentOr404(deps, teamId, id);
   if (!(await changeStatus(deps, id, ['paused'], { status: 'running' }))) {
     throw new AppError('CONFLICT', `only a paused experiment can be resumed; this one is ${exp.status}`, { status: exp.status });
   }
   const training = (await listTrials(deps.db, id)).filter((t) => t.state === 'running').map((t) => t.runId);
-  for (const run of await findTrialRuns(deps.db, training)) if (run.status === 'paused') await resumeRun(deps, teamId, run.id).catch(ignoreConflict);
+  for (const run of await findTrialRuns(deps.db, training)) {
+    if (run.status !== 'paused') continue;
+    await trainToMaxEpochs(deps, exp.searcher as SearcherConfig, run.id);
+    await resumeRun(deps, teamId, run.id).catch(ignoreConflict);
+  }
   return teamExperimentOr404(deps, teamId, id);
 }
 

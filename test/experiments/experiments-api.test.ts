@@ -164,4 +164,22 @@ describe('experiments API (no worker)', () => {
     expect((await request(t.app.server).delete(`/v1/experiments/${exp.id}`).set(carol.auth)).status).toBe(204);
     expect((await request(t.app.server).get(`/v1/experiments/${exp.id}`).set(carol.auth)).status).toBe(404);
   });
+
+  it('an ASHA experiment paused, then extended by maxEpochs, resumes its trials towards the new maxEpochs', async () => {
+    const dave = await createTeam(t.config);
+    const data = await uploadRegression(t.app.server, dave.auth, 40);
+    const body = experimentBody(data, { space: { 'compile.optimizer.learningRate': { type: 'uniform', low: 0.001, high: 0.01 } }, searcher: { type: 'asha', minEpochs: 1, maxEpochs: 3 }, maxTrials: 4 });
+    const exp = await createExperiment(t.app.server, dave.auth, body);
+    const post = (action: string, payload?: object) => request(t.app.server).post(`/v1/experiments/${exp.id}/${action}`).set(dave.auth).send(payload);
+    const runs = () => t.app.db.run.findMany({ where: { experimentId: exp.id }, orderBy: { createdAt: 'asc' } });
+    await t.app.experimentDriver.pass({ teamId: dave.id });
+    expect((await runs()).map((r) => [r.status, r.totalEpochs])).toEqual([['queued', 3], ['queued', 3]]);
+
+    await post('pause').expect(200);
+    expect((await post('extend', { maxEpochs: 9 })).body).toMatchObject({ status: 'paused', searcher: { maxEpochs: 9 } });
+    await post('resume').expect(200);
+    const resumed = await runs();
+    expect(resumed.map((r) => [r.status, r.totalEpochs, (r.spec as { fit: { epochs: number } }).fit.epochs])).toEqual([['queued', 9, 9], ['queued', 9, 9]]);
+    await post('cancel').expect(200);
+  });
 });
