@@ -20,21 +20,28 @@ import { loadBenchDataset } from './bench-dataset.ts';
  * a small CNN, learning rate and width searched. Runs the API (with its experiment driver)
  * and one worker in this process on a throwaway database (`<DATABASE_URL's name>_search_bench`,
  * dropped after). Prints, per searcher, the best validation loss reached and the epochs all
- * its trials trained together, then ASHA's epochs as a fraction of random's.
+ * its trials trained together; the best reached against epochs spent (at ASHA's total, a
+ * third of random's, random's total) and whether ASHA reached random's best; and trial by
+ * trial, what each searcher made of the same configuration. The comparison is like for like:
+ * both draw trial i's values from the same seeded stream, every trial has the same weight
+ * seed, and a resumed run continues exactly as an uninterrupted one (seeded shuffles), so
+ * where ASHA trains a configuration in full it reaches random's very number.
  *
  * Options:
  *   --trials N       trials per searcher, default 12
  *   --max-epochs N   epochs of a full trial (random's trials; ASHA's top rung), default 9
  *   --samples N      training images (a fifth is held out for validation), default 2000
  *   --concurrency N  trials at once, default 2
+ *   --seed N         the experiments' seed (both draw the same trials from it), default 7
  */
 const { values } = parseArgs({
-  options: { trials: { type: 'string', default: '12' }, 'max-epochs': { type: 'string', default: '9' }, samples: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '2' } },
+  options: { trials: { type: 'string', default: '12' }, 'max-epochs': { type: 'string', default: '9' }, samples: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '2' }, seed: { type: 'string', default: '7' } },
 });
 const TRIALS = Number(values.trials);
 const MAX_EPOCHS = Number(values['max-epochs']);
 const SAMPLES = Number(values.samples);
 const CONCURRENCY = Number(values.concurrency);
+const SEED = Number(values.seed);
 
 function idxFiles(features: Float32Array, targets: Float32Array, n: number) {
   const images = Buffer.alloc(16 + features.length);
@@ -96,7 +103,8 @@ async function main() {
     }
     console.log('\n| searcher | trials | best val_loss | total epochs | wall s |\n| --- | --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.searcher} | ${r.trials} | ${r.best?.toFixed(4) ?? '-'} | ${r.epochs} | ${r.wallS} |`);
-    console.log(`\nASHA spent ${(rows[1]!.epochs / rows[0]!.epochs).toFixed(2)}× random's epochs; best ${rows[1]!.best! <= rows[0]!.best! ? 'at least as good' : 'worse'}.`);
+    printCurves(rows[0]!, rows[1]!);
+    printTrials(rows[0]!, rows[1]!);
   } finally {
     await worker.close();
     await app.close();
@@ -110,7 +118,7 @@ type App = Awaited<ReturnType<typeof buildApp>>;
 /** One experiment to its end; its best val_loss and the epochs its trials' runs trained (a resumed run's continue, not repeat). */
 async function runSearch(app: App, auth: Record<string, string>, datasetId: string, searcher: { type: string }) {
   const started = Date.now();
-  const body = { name: `bench-${searcher.type}`, base: cnn(datasetId), space, searcher, maxTrials: TRIALS, maxConcurrentTrials: CONCURRENCY, seed: 7 };
+  const body = { name: `bench-${searcher.type}`, base: cnn(datasetId), space, searcher, maxTrials: TRIALS, maxConcurrentTrials: CONCURRENCY, seed: SEED };
   const created = await app.inject({ method: 'POST', url: '/v1/experiments', headers: auth, payload: body });
   if (created.statusCode !== 201) throw new Error(`bench: experiment refused: ${created.body}`);
   const id = created.json().id as string;
@@ -119,10 +127,61 @@ async function runSearch(app: App, auth: Record<string, string>, datasetId: stri
     if (exp.status === 'completed') break;
     await new Promise((r) => setTimeout(r, 1000));
   }
-  const runs = await app.db.run.findMany({ where: { experimentId: id }, select: { id: true } });
-  const epochs = await app.db.epochMetric.findMany({ where: { runId: { in: runs.map((r) => r.id) } }, select: { valLoss: true } });
+  const trials = await app.db.trial.findMany({ where: { experimentId: id }, orderBy: { index: 'asc' }, select: { index: true, runId: true, values: true } });
+  const epochs = await app.db.epochMetric.findMany({ where: { runId: { in: trials.map((t) => t.runId) } }, select: { runId: true, epoch: true, valLoss: true, createdAt: true } });
+  const perTrial = trials.map((t) => {
+    const own = epochs.filter((e) => e.runId === t.runId).sort((a, b) => a.epoch - b.epoch);
+    return { index: t.index, values: t.values as Record<string, number>, valLoss: own.map((e) => e.valLoss ?? Number.NaN) };
+  });
   const losses = epochs.map((e) => e.valLoss).filter((v): v is number => v !== null && Number.isFinite(v));
-  return { searcher: searcher.type, trials: runs.length, best: losses.length ? Math.min(...losses) : null, epochs: epochs.length, wallS: Math.round((Date.now() - started) / 1000) };
+  return { searcher: searcher.type, trials: trials.length, best: losses.length ? Math.min(...losses) : null, epochs: epochs.length, wallS: Math.round((Date.now() - started) / 1000), perTrial, curve: bestSoFar(epochs) };
+}
+
+/** The best val_loss reached after each epoch trained, all trials together, in the order they were trained: curve[k-1] after k epochs. */
+function bestSoFar(epochs: { runId: string; epoch: number; valLoss: number | null; createdAt: Date }[]): number[] {
+  const ordered = [...epochs].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.runId.localeCompare(b.runId) || a.epoch - b.epoch);
+  let best = Number.POSITIVE_INFINITY;
+  return ordered.map((e) => (best = e.valLoss !== null && Number.isFinite(e.valLoss) ? Math.min(best, e.valLoss) : best));
+}
+
+type SearchResult = Awaited<ReturnType<typeof runSearch>>;
+
+/** Best val_loss against epochs spent, at ASHA's total, a third of random's and random's total; and when each reached random's best. */
+function printCurves(random: SearchResult, asha: SearchResult) {
+  const at = (r: SearchResult, epochs: number) => (epochs < 1 ? '-' : r.curve[Math.min(epochs, r.curve.length) - 1]!.toFixed(4));
+  const budgets = [...new Set([asha.epochs, Math.floor(random.epochs / 3), random.epochs])].sort((a, b) => a - b);
+  console.log(`\n| best val_loss after | ${budgets.map((b) => `${b} epochs`).join(' | ')} |\n| --- | ${budgets.map(() => '---').join(' | ')} |`);
+  for (const r of [random, asha]) console.log(`| ${r.searcher} | ${budgets.map((b) => at(r, b)).join(' | ')} |`);
+  const reach = (r: SearchResult) => r.curve.findIndex((v) => v <= random.best!) + 1;
+  const ashaReach = reach(asha);
+  console.log(
+    `\nrandom reached its best ${random.best!.toFixed(4)} after ${reach(random)} of its ${random.epochs} epochs; ASHA ` +
+      (ashaReach > 0 ? `reached it after ${ashaReach} epochs (${(ashaReach / random.epochs).toFixed(2)}× random's total)` : `did not reach it (its best ${asha.best!.toFixed(4)}, in ${asha.epochs} epochs, ${(asha.epochs / random.epochs).toFixed(2)}× random's)`) +
+      '.',
+  );
+}
+
+/**
+ * Both searchers draw trial i's values from the same seeded stream, so the trials pair up by
+ * index: what random learnt from each configuration trained in full, beside how far ASHA
+ * trained it and what it saw. Shows which configuration random's best came from and whether
+ * ASHA's rungs kept it.
+ */
+function printTrials(random: SearchResult, asha: SearchResult) {
+  const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(4));
+  const minOf = (vs: number[]) => Math.min(...vs.filter(Number.isFinite));
+  console.log('\n| trial | learningRate | filters | units | random val_loss @1 | random best | asha epochs | asha val_loss @1 | asha best |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of random.perTrial) {
+    const a = asha.perTrial.find((t) => t.index === r.index);
+    const same = a && JSON.stringify(a.values) === JSON.stringify(r.values) ? '' : ' (values differ!)';
+    const v = r.values;
+    console.log(`| ${r.index}${same} | ${v['compile.optimizer.learningRate']!.toExponential(2)} | ${v['model.layers[0].filters']} | ${v['model.layers[3].units']} | ${fmt(r.valLoss[0])} | ${fmt(minOf(r.valLoss))} | ${a?.valLoss.length ?? 0} | ${fmt(a?.valLoss[0])} | ${a ? fmt(minOf(a.valLoss)) : '-'} |`);
+  }
+  // Why ASHA found (or missed) random's best: where that trial stood when ASHA's first rung (epoch 1) ranked it.
+  const bestTrial = random.perTrial.reduce((a, b) => (minOf(b.valLoss) < minOf(a.valLoss) ? b : a));
+  const rung0 = [...asha.perTrial].sort((a, b) => a.valLoss[0]! - b.valLoss[0]!).findIndex((t) => t.index === bestTrial.index) + 1;
+  const kept = asha.perTrial.filter((t) => t.valLoss.length > 1).length;
+  console.log(`\nrandom's best came from trial ${bestTrial.index}; after epoch 1 it ranked ${rung0} of ${asha.perTrial.length}, and ASHA trained ${kept} trial(s) beyond epoch 1.`);
 }
 
 async function dropDatabase(url: string) {

@@ -6,6 +6,7 @@ import type { DriverDeps } from './driver-deps.ts';
 import { findTrialRuns, listTrials, recordBestTrial, updateExperimentWhereStatus } from './experiments.repository.ts';
 import { better, isActive, viewOf, type ExperimentView } from './experiment-view.ts';
 import { ensureTrialRun, launchTrial } from './trial-launch.ts';
+import { trainToMaxEpochs } from './trial-epochs.ts';
 import { syncTrial } from './trial-sync.ts';
 import { changeWithEvent } from './experiment-event-publisher.ts';
 import { transitionTrial, trialRef } from './trial-transition.ts';
@@ -82,6 +83,7 @@ async function promoteToFinish(deps: DriverDeps, exp: ExperimentView, trials: Tr
 }
 
 async function resumeTrial(deps: DriverDeps, exp: ExperimentView, t: Trial): Promise<boolean> {
+  await trainToMaxEpochs(deps, exp.searcher, t.runId);
   const resumed = await resumeRun(deps, exp.row.teamId, t.runId).then(
     () => true,
     (err: unknown) => (err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'QUOTA_EXCEEDED') ? false : Promise.reject(err)),

@@ -74,10 +74,6 @@ export function listUnfinishedTrialRuns(db: DbTx, experimentId: string, statuses
   return db.run.findMany({ where: { experimentId, status: { in: statuses } }, select: { id: true } });
 }
 
-export function cancelOpenTrials(db: DbTx, experimentId: string) {
-  return db.trial.updateMany({ where: { experimentId, state: { in: ['pending', 'running', 'paused'] } }, data: { state: 'canceled' } });
-}
-
 export function findTrial(db: DbTx, id: string) {
   return db.trial.findUnique({ where: { id } });
 }

@@ -2,13 +2,18 @@ import { isUuid } from '../db/is-uuid.ts';
 import type { DbTx } from '../db/prisma-client.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { AppError, notFound } from '../errors/app-error.ts';
-import type { Experiment, ExperimentStatus } from '../generated/prisma/client.ts';
+import type { Experiment, ExperimentStatus, TrialState } from '../generated/prisma/client.ts';
 import { changeWithEvent } from './experiment-event-publisher.ts';
 import { cancelRun, resumeRun } from '../runs/runs.service.ts';
 import { UNFINISHED_STATUSES } from '../runs/run-state-machine.ts';
 import type { DriverDeps } from './driver-deps.ts';
-import { cancelOpenTrials, deleteExperiment as deleteRow, findTeamExperiment, listUnfinishedTrialRuns, findTrialRuns, listTrials, updateExperiment, updateExperimentWhereStatus } from './experiments.repository.ts';
+import { deleteExperiment as deleteRow, findTeamExperiment, listUnfinishedTrialRuns, findTrialRuns, listTrials, updateExperiment, updateExperimentWhereStatus } from './experiments.repository.ts';
 import { pauseTrialRun } from './trial-sync.ts';
+import { trainToMaxEpochs } from './trial-epochs.ts';
+import { finishTrial } from './trial-transition.ts';
+import type { SearcherConfig } from './experiment.schema.ts';
+
+const OPEN_TRIAL_STATES: TrialState[] = ['pending', 'running', 'paused'];
 
 export async function teamExperimentOr404(deps: { db: DbTx }, teamId: string, id: string): Promise<Experiment> {
   const exp = isUuid(id) ? await findTeamExperiment(deps.db, teamId, id) : null;
@@ -16,14 +21,18 @@ export async function teamExperimentOr404(deps: { db: DbTx }, teamId: string, id
   return exp;
 }
 
-/** Stops the experiment for good: its unfinished trials' runs are canceled (their checkpoints kept). */
+/**
+ * Stops the experiment for good: its unfinished trials' runs are canceled (their checkpoints
+ * kept) and each open trial ends canceled with its trial_completed event, so the stream still
+ * tells every trial's end once.
+ */
 export async function cancelExperiment(deps: DriverDeps, teamId: string, id: string) {
   const exp = await teamExperimentOr404(deps, teamId, id);
   if (!(await changeStatus(deps, id, ['running', 'paused'], { status: 'canceled', finishedAt: new Date() }))) {
     throw new AppError('CONFLICT', `experiment is already ${exp.status}`, { status: exp.status });
   }
   for (const run of await unfinishedRuns(deps, id)) await cancelRun(deps, teamId, run.id).catch(ignoreConflict);
-  await cancelOpenTrials(deps.db, id);
+  await cancelOpenTrials(deps, id);
   return teamExperimentOr404(deps, teamId, id);
 }
 
@@ -38,14 +47,18 @@ export async function pauseExperiment(deps: DriverDeps, teamId: string, id: stri
   return teamExperimentOr404(deps, teamId, id);
 }
 
-/** Resumes the runs of the trials the pause stopped (ASHA trials waiting at a rung stay paused). */
+/** Resumes the runs of the trials the pause stopped, to maxEpochs as it is now (ASHA trials waiting at a rung stay paused). */
 export async function resumeExperiment(deps: DriverDeps, teamId: string, id: string) {
   const exp = await teamExperimentOr404(deps, teamId, id);
   if (!(await changeStatus(deps, id, ['paused'], { status: 'running' }))) {
     throw new AppError('CONFLICT', `only a paused experiment can be resumed; this one is ${exp.status}`, { status: exp.status });
   }
   const training = (await listTrials(deps.db, id)).filter((t) => t.state === 'running').map((t) => t.runId);
-  for (const run of await findTrialRuns(deps.db, training)) if (run.status === 'paused') await resumeRun(deps, teamId, run.id).catch(ignoreConflict);
+  for (const run of await findTrialRuns(deps.db, training)) {
+    if (run.status !== 'paused') continue;
+    await trainToMaxEpochs(deps, exp.searcher as SearcherConfig, run.id);
+    await resumeRun(deps, teamId, run.id).catch(ignoreConflict);
+  }
   return teamExperimentOr404(deps, teamId, id);
 }
 
@@ -85,6 +98,15 @@ export async function deleteExperiment(deps: DriverDeps, teamId: string, id: str
     }
     await deleteRow(tx, id);
   });
+}
+
+/** Each open trial ends canceled with its event; one a driver pass moved meanwhile is read again and ended too. */
+async function cancelOpenTrials(deps: DriverDeps, experimentId: string) {
+  for (;;) {
+    const open = (await listTrials(deps.db, experimentId)).filter((t) => OPEN_TRIAL_STATES.includes(t.state));
+    if (open.length === 0) return;
+    for (const trial of open) await finishTrial(deps, trial, 'canceled');
+  }
 }
 
 function unfinishedRuns(deps: DriverDeps, experimentId: string) {

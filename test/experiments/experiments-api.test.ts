@@ -42,16 +42,19 @@ describe('experiments API (no worker)', () => {
   });
 
   it.each([
-    ['an unknown searcher', { searcher: { type: 'bayes' } }],
-    ['an inverted range', { space: { 'fit.batchSize': { type: 'int', low: 8, high: 2 } } }],
-    ['an empty choice', { space: { 'fit.batchSize': { type: 'choice', values: [] } } }],
-    ['asha with minEpochs over maxEpochs', { searcher: { type: 'asha', minEpochs: 5, maxEpochs: 2 } }],
-    ['a metric the trials do not report', { metric: { name: 'val_acc', mode: 'max' } }],
-  ])('refuses %s with 400 VALIDATION_FAILED, creating nothing', async (_what, overrides) => {
+    ['an unknown searcher', { searcher: { type: 'bayes' } }, 'searcher'],
+    ['an inverted range', { space: { 'fit.batchSize': { type: 'int', low: 8, high: 2 } } }, 'fit.batchSize'],
+    ['an empty range', { space: { 'compile.optimizer.learningRate': { type: 'uniform', low: 0.01, high: 0.01 } } }, 'compile.optimizer.learningRate'],
+    ['an empty log range', { space: { 'compile.optimizer.learningRate': { type: 'logUniform', low: 0.01, high: 0.01 } } }, 'compile.optimizer.learningRate'],
+    ['an empty choice', { space: { 'fit.batchSize': { type: 'choice', values: [] } } }, 'fit.batchSize'],
+    ['asha with minEpochs over maxEpochs', { searcher: { type: 'asha', minEpochs: 5, maxEpochs: 2 } }, 'searcher'],
+    ['a metric the trials do not report', { metric: { name: 'val_acc', mode: 'max' } }, 'metric'],
+  ])('refuses %s with 400 VALIDATION_FAILED naming it, creating nothing', async (_what, overrides, named) => {
     const before = await counts(alice.id);
     const res = await request(t.app.server).post('/v1/experiments').set(alice.auth).send(experimentBody(datasetId, overrides));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(res.body.error.details)).toContain(named);
     expect(await counts(alice.id)).toEqual(before);
   });
 
@@ -104,8 +107,79 @@ describe('experiments API (no worker)', () => {
     const canceled = await request(t.app.server).post(`/v1/experiments/${exp.id}/cancel`).set(alice.auth);
     expect(canceled.body).toMatchObject({ status: 'canceled', trials: { canceled: 3 } });
     expect((await t.app.db.run.findMany({ where: { experimentId: exp.id } })).map((r) => r.status)).toEqual(['canceled', 'canceled', 'canceled']);
+    // The stream says so: the experiment canceled, and each trial's end, once.
+    const events = await t.app.db.experimentEvent.findMany({ where: { experimentId: exp.id }, orderBy: { seq: 'asc' } });
+    expect(events.filter((e) => e.type === 'status').map((e) => e.data)).toEqual([{ status: 'canceled' }]);
+    const ended = events.filter((e) => e.type === 'trial_completed').map((e) => e.data as { trialId: string; state: string });
+    expect(ended.map((e) => e.trialId).sort()).toEqual(trials.map((tr) => tr.id).sort());
+    expect(ended.every((e) => e.state === 'canceled')).toBe(true);
+    expect((await request(t.app.server).post(`/v1/experiments/${exp.id}/cancel`).set(alice.auth)).status).toBe(409);
     expect((await request(t.app.server).get(`/v1/experiments/${exp.id}/best/model/model.json`).set(alice.auth)).status).toBe(409);
     expect((await request(t.app.server).delete(`/v1/experiments/${exp.id}`).set(alice.auth)).status).toBe(204);
     expect(await t.app.db.run.count({ where: { id: { in: trials.map((tr) => tr.runId) } } })).toBe(3);
+  });
+
+  it('pause stops launching trials and pauses their runs; resume continues; extend checks its input; delete waits for the end', async () => {
+    const carol = await createTeam(t.config);
+    const data = await uploadRegression(t.app.server, carol.auth, 40);
+    const body = experimentBody(data, { space: { 'compile.optimizer.learningRate': { type: 'uniform', low: 0.001, high: 0.01 } }, searcher: { type: 'random' }, maxTrials: 4 });
+    const exp = await createExperiment(t.app.server, carol.auth, body);
+    const post = (action: string, payload?: object) => request(t.app.server).post(`/v1/experiments/${exp.id}/${action}`).set(carol.auth).send(payload);
+    const trials = () => t.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
+    const runStatuses = async () => (await t.app.db.run.findMany({ where: { experimentId: exp.id }, orderBy: { createdAt: 'asc' } })).map((r) => r.status);
+    await t.app.experimentDriver.pass({ teamId: carol.id });
+    expect(await runStatuses()).toEqual(['queued', 'queued']);
+
+    expect((await post('pause')).body.status).toBe('paused');
+    expect(await runStatuses()).toEqual(['paused', 'paused']);
+    expect((await post('pause')).status).toBe(409);
+    expect((await request(t.app.server).delete(`/v1/experiments/${exp.id}`).set(carol.auth)).status).toBe(409);
+    // A trial ends while the experiment is paused: its place stays empty, no new trial is launched.
+    const [first] = await trials();
+    await request(t.app.server).post(`/v1/runs/${first!.runId}/cancel`).set(carol.auth).expect(200);
+    await t.app.experimentDriver.pass({ teamId: carol.id });
+    expect((await trials()).map((tr) => tr.index)).toEqual([0, 1]);
+
+    expect((await post('resume')).body.status).toBe('running');
+    expect((await post('resume')).status).toBe(409);
+    expect(await runStatuses()).toEqual(['canceled', 'queued']);
+    const second = (await trials())[1]!;
+    expect(await t.app.queues.train.getJob(second.runId)).toBeDefined();
+    // Running again, the driver fills the free place with the next trial.
+    await t.app.experimentDriver.pass({ teamId: carol.id });
+    expect((await trials()).map((tr) => [tr.index, tr.state])).toEqual([[0, 'canceled'], [1, 'running'], [2, 'running']]);
+
+    for (const [payload, path] of [[{ maxTrials: 3 }, 'maxTrials'], [{ maxEpochs: 9 }, 'maxEpochs']] as const) {
+      const refused = await post('extend', payload);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { path } });
+    }
+    expect((await post('extend', {})).status).toBe(400);
+    const extended = await post('extend', { maxTrials: 6 });
+    expect(extended.body).toMatchObject({ status: 'running', maxTrials: 6 });
+
+    const events = await t.app.db.experimentEvent.findMany({ where: { experimentId: exp.id }, orderBy: { seq: 'asc' } });
+    expect(events.filter((e) => e.type === 'status').map((e) => (e.data as { status: string }).status)).toEqual(['paused', 'running']);
+    await post('cancel').expect(200);
+    expect((await request(t.app.server).delete(`/v1/experiments/${exp.id}`).set(carol.auth)).status).toBe(204);
+    expect((await request(t.app.server).get(`/v1/experiments/${exp.id}`).set(carol.auth)).status).toBe(404);
+  });
+
+  it('an ASHA experiment paused, then extended by maxEpochs, resumes its trials towards the new maxEpochs', async () => {
+    const dave = await createTeam(t.config);
+    const data = await uploadRegression(t.app.server, dave.auth, 40);
+    const body = experimentBody(data, { space: { 'compile.optimizer.learningRate': { type: 'uniform', low: 0.001, high: 0.01 } }, searcher: { type: 'asha', minEpochs: 1, maxEpochs: 3 }, maxTrials: 4 });
+    const exp = await createExperiment(t.app.server, dave.auth, body);
+    const post = (action: string, payload?: object) => request(t.app.server).post(`/v1/experiments/${exp.id}/${action}`).set(dave.auth).send(payload);
+    const runs = () => t.app.db.run.findMany({ where: { experimentId: exp.id }, orderBy: { createdAt: 'asc' } });
+    await t.app.experimentDriver.pass({ teamId: dave.id });
+    expect((await runs()).map((r) => [r.status, r.totalEpochs])).toEqual([['queued', 3], ['queued', 3]]);
+
+    await post('pause').expect(200);
+    expect((await post('extend', { maxEpochs: 9 })).body).toMatchObject({ status: 'paused', searcher: { maxEpochs: 9 } });
+    await post('resume').expect(200);
+    const resumed = await runs();
+    expect(resumed.map((r) => [r.status, r.totalEpochs, (r.spec as { fit: { epochs: number } }).fit.epochs])).toEqual([['queued', 9, 9], ['queued', 9, 9]]);
+    await post('cancel').expect(200);
   });
 });

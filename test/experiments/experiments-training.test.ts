@@ -1,11 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import request from 'supertest';
 import { createTeam } from '../helper.ts';
 import { startStack, type Stack } from '../e2e/harness.ts';
 import { uploadRegression, waitFor } from '../e2e/durability-fixture.ts';
+import { openStream, wsUrl } from '../events/event-fixtures.ts';
+import { startExperimentDriver } from '../../src/experiments/experiment-driver.ts';
 import { createExperiment, experimentBody } from './experiment-fixture.ts';
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
+type Ev = { seq: number; type: string; trialId?: string; rung?: number; status?: string };
 
 /** Real training on a worker: each experiment's trials are runs that train, pause and resume. */
 describe('experiments with real training', () => {
@@ -86,14 +89,79 @@ describe('experiments with real training', () => {
     const promoted = [];
     for (const t of trials) if ((await statuses(t.runId)).join(',').includes('paused,queued')) promoted.push(t);
     expect(promoted.length, story).toBeGreaterThan(0);
+    // The experiment's event stream, as a watcher replays it, tells the same story: each
+    // waiting trial was announced paused at its rung; each promoted one paused, then promoted.
+    const stream = await openStream(wsUrl(stack.app, `/v1/experiments/${exp.id}/events?since=0`), { headers: team.auth });
+    const events = (await stream.until((es) => es.some((e) => (e as unknown as Ev).status === 'completed'))) as unknown as Ev[];
+    await stream.close();
+    const of = (type: string, trialId: string) => events.filter((e) => e.type === type && e.trialId === trialId);
+    for (const t of waiting) expect(of('trial_paused', t.id).at(-1), story).toMatchObject({ rung: t.rung });
+    for (const t of promoted) {
+      const [paused, promotedEv] = [of('trial_paused', t.id), of('trial_promoted', t.id)];
+      expect(paused.length, story).toBeGreaterThan(0);
+      expect(promotedEv.length, story).toBeGreaterThan(0);
+      expect(promotedEv.at(-1)!.seq).toBeGreaterThan(paused[0]!.seq);
+      expect(promotedEv.at(-1)!.rung).toBeGreaterThan(paused[0]!.rung!);
+    }
     for (const t of promoted) {
       expect(t.rung).toBeGreaterThan(0);
       const epochs = await stack.app.db.epochMetric.findMany({ where: { runId: t.runId }, orderBy: { epoch: 'asc' } });
       const resumed = await stack.app.db.runEvent.findMany({ where: { runId: t.runId, type: 'log' } });
       expect(resumed.some((e) => /resumed from the checkpoint of epoch \d/.test((e.data as { message: string }).message))).toBe(true);
       expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: epochs.length }, (_, i) => i + 1));
+      // One that finished trained exactly maxEpochs in all, its first epochs not trained again.
+      if (t.state === 'completed') expect(epochs).toHaveLength(6);
     }
     expect(trials.some((t) => t.state === 'completed')).toBe(true);
     expect(done.bestMetric).not.toBeNull();
+
+    // Extended by trials and epochs, it continues from where it stopped: its four trials kept
+    // as they were, two new ones, and whatever trains on now trains to the new maxEpochs.
+    const before = new Map(await Promise.all(trials.map(async (t) => [t.id, { runId: t.runId, state: t.state, epochs: await stack.app.db.epochMetric.count({ where: { runId: t.runId } }) }] as const)));
+    const extendedAt = new Date();
+    const extended = await request(stack.app.server).post(`/v1/experiments/${exp.id}/extend`).set(team.auth).send({ maxTrials: 6, maxEpochs: 9 });
+    expect(extended.body).toMatchObject({ status: 'running', maxTrials: 6, searcher: { maxEpochs: 9 } });
+    await finished(exp.id, 240_000);
+    const after = await stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
+    expect(after.map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const t of after.slice(0, 4)) expect(t.runId).toBe(before.get(t.id)!.runId);
+    for (const t of after.filter((t) => before.get(t.id)?.state === 'completed')) {
+      expect(t.state).toBe('completed');
+      expect(await stack.app.db.epochMetric.count({ where: { runId: t.runId } })).toBe(before.get(t.id)!.epochs);
+    }
+    for (const t of after.slice(4)) expect((await stack.app.db.run.findUniqueOrThrow({ where: { id: t.runId } })).spec).toMatchObject({ fit: { epochs: 9 } });
+    const finishedSince = await stack.app.db.run.findMany({ where: { experimentId: exp.id, status: 'completed', finishedAt: { gt: extendedAt } }, select: { id: true } });
+    for (const r of finishedSince) expect(await stack.app.db.epochMetric.count({ where: { runId: r.id } })).toBe(9);
+  }, 600_000);
+
+  it('a maxEpochs extended while trials wait at a rung is what the promoted one then trains to', async () => {
+    const carol = await createTeam(stack.config);
+    const slowData = await uploadRegression(stack.app.server, carol.auth, 1000);
+    const exp = await createExperiment(
+      stack.app.server,
+      carol.auth,
+      experimentBody(slowData, { space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.001] } }, searcher: { type: 'asha', minEpochs: 1, maxEpochs: 3, reductionFactor: 3 }, maxTrials: 2, maxConcurrentTrials: 1 }),
+    );
+    // A driver of its own: the app's one would join a pass under way for the other team's.
+    const driver = startExperimentDriver(Object.assign(Object.create(stack.app), { redisPrefix: stack.config.redisPrefix }), stack.app.log, 0);
+    onTestFinished(() => driver.stop());
+    const trials = () => stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
+    const passUntil = <T>(what: string, probe: () => Promise<T | null | false | undefined>) => waitFor(what, async () => (await driver.pass({ teamId: carol.id }), probe()), 120_000, 100);
+    // The first trial waits at rung 0 (alone there, it is not in any top third) while the second trains: the extension lands then.
+    await passUntil('trial 0 to wait while trial 1 trains', async () => {
+      const [first, second] = await trials();
+      return first?.state === 'paused' && second?.state === 'running';
+    });
+    const extended = await request(stack.app.server).post(`/v1/experiments/${exp.id}/extend`).set(carol.auth).send({ maxEpochs: 9 });
+    expect(extended.body).toMatchObject({ status: 'running', searcher: { maxEpochs: 9 } });
+    // No result will make either promotable, so the better one is trained on, rung by rung, to the end: now 9 epochs, not the 3 its run was created with.
+    await passUntil('the experiment to complete', async () => (await stack.app.db.experiment.findUniqueOrThrow({ where: { id: exp.id } })).status === 'completed');
+    const done = await trials();
+    const story = JSON.stringify(await Promise.all(done.map(async (t) => [t.state, t.rung, t.rungMetrics, await statuses(t.runId)])));
+    const finishedTrial = done.find((t) => t.state === 'completed');
+    expect(finishedTrial, story).toBeDefined();
+    const run = await stack.app.db.run.findUniqueOrThrow({ where: { id: finishedTrial!.runId } });
+    expect({ rung: finishedTrial!.rung, status: run.status, totalEpochs: run.totalEpochs }, story).toEqual({ rung: 2, status: 'completed', totalEpochs: 9 });
+    expect((await stack.app.db.epochMetric.findMany({ where: { runId: run.id }, orderBy: { epoch: 'asc' } })).map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   }, 300_000);
 });
