@@ -11,6 +11,7 @@ import { createApiKey } from '../src/auth/api-keys.repository.ts';
 
 /** Config for one test file: the test database, its own Redis prefix and its own storage dir. */
 export async function testConfig(overrides: Record<string, string> = {}): Promise<AppConfig> {
+  refuseLoopsOverSharedDatabase(overrides);
   const storageDir = await mkdtemp(path.join(os.tmpdir(), 'trainyard-test-'));
   return loadConfig({
     ...process.env,
@@ -26,6 +27,17 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     EXPERIMENT_DRIVER_INTERVAL_S: '0',
     ...overrides,
   });
+}
+
+/** Loops that act on every team's runs; on the shared test database they would take other files' runs. */
+const EVERY_TEAM_LOOPS = ['RECONCILE_INTERVAL_S', 'EXPERIMENT_DRIVER_INTERVAL_S'];
+
+/** A test that turns one of those loops on must bring its own database (test/e2e/fixtures/private-database.ts). */
+function refuseLoopsOverSharedDatabase(overrides: Record<string, string>): void {
+  const on = EVERY_TEAM_LOOPS.filter((name) => Number(overrides[name] ?? 0) > 0);
+  if (on.length > 0 && !overrides.DATABASE_URL) {
+    throw new Error(`${on.join(' and ')} > 0 acts on every team in the database, and test files share one: give this test a database of its own (createPrivateDatabase)`);
+  }
 }
 
 export interface TestApp {

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTeam } from '../helper.ts';
 import { startStack, type Stack } from '../e2e/harness.ts';
+import { createPrivateDatabase, type PrivateDatabase } from '../e2e/fixtures/private-database.ts';
 import { COURSE_TABLE } from '../datasets/fixtures/csv.ts';
 import { idxImages, idxLabels } from '../datasets/fixtures/idx.ts';
 import { png } from '../datasets/fixtures/zip.ts';
@@ -30,6 +31,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = 150_000): Promis
 /** The real `trainyard` binary against the real API and worker: runs from submit to download, predict and experiments. */
 describe('trainyard CLI: runs and experiments', () => {
   let stack: Stack;
+  let database: PrivateDatabase;
   let home: Awaited<ReturnType<typeof cliHome>>;
   let env: NodeJS.ProcessEnv;
   let scores: string;
@@ -41,7 +43,8 @@ describe('trainyard CLI: runs and experiments', () => {
   };
 
   beforeAll(async () => {
-    stack = await startStack({ EXPERIMENT_DRIVER_INTERVAL_S: '0.5' });
+    database = await createPrivateDatabase();
+    stack = await startStack({ DATABASE_URL: database.url, EXPERIMENT_DRIVER_INTERVAL_S: '0.5' });
     const team = await createTeam(stack.config);
     home = await cliHome();
     // Settings from the environment alone, as CI jobs give them.
@@ -51,6 +54,7 @@ describe('trainyard CLI: runs and experiments', () => {
   });
   afterAll(async () => {
     await stack?.close();
+    await database?.drop();
     await home?.cleanup();
   });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../e2e/harness.ts';
+import { createPrivateDatabase, type PrivateDatabase } from '../e2e/fixtures/private-database.ts';
 import { createTeam } from '../helper.ts';
 import { readmeBlocks } from './readme-blocks.ts';
 import { writeExampleFiles } from './readme-files.ts';
@@ -16,6 +17,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
  */
 describe('the README CLI walkthrough', () => {
   let stack: Stack;
+  let database: PrivateDatabase;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   const vars: Record<string, string> = {};
@@ -23,7 +25,8 @@ describe('the README CLI walkthrough', () => {
   const blocks = readmeBlocks().filter((b) => b.lang === 'sh' && /(^|\$\(|&& )trainyard /m.test(b.code));
 
   beforeAll(async () => {
-    stack = await startStack({ EXPERIMENT_DRIVER_INTERVAL_S: '0.5' });
+    database = await createPrivateDatabase();
+    stack = await startStack({ DATABASE_URL: database.url, EXPERIMENT_DRIVER_INTERVAL_S: '0.5' });
     dir = await mkdtemp(path.join(os.tmpdir(), 'trainyard-readme-cli-'));
     await writeExampleFiles(dir);
     vars.KEY = (await createTeam(stack.config)).key;
@@ -40,6 +43,7 @@ describe('the README CLI walkthrough', () => {
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
+    await database?.drop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../e2e/harness.ts';
+import { createPrivateDatabase, type PrivateDatabase } from '../e2e/fixtures/private-database.ts';
 import { atAddress, errorAnswers, readmeBlocks } from './readme-blocks.ts';
 import { writeExampleFiles } from './readme-files.ts';
 import { runCommand as run, runShellBlock } from './readme-shell.ts';
@@ -19,6 +20,7 @@ const METRICS_TOKEN = 'readme-operator-token-0123456789';
  */
 describe('the README examples', () => {
   let stack: Stack;
+  let database: PrivateDatabase;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   const vars: Record<string, string> = {};
@@ -29,13 +31,15 @@ describe('the README examples', () => {
 
   beforeAll(async () => {
     // The README's experiment runs to completion: the API's driver must run (tests turn it off by default).
-    stack = await startStack({ EXPERIMENT_DRIVER_INTERVAL_S: '0.5', METRICS_TOKEN });
+    database = await createPrivateDatabase();
+    stack = await startStack({ DATABASE_URL: database.url, EXPERIMENT_DRIVER_INTERVAL_S: '0.5', METRICS_TOKEN });
     dir = await mkdtemp(path.join(os.tmpdir(), 'trainyard-readme-'));
     await writeExampleFiles(dir);
     env = { ...process.env, DATABASE_URL: stack.config.databaseUrl, REDIS_URL: stack.config.redisUrl, LOG_LEVEL: 'silent', METRICS_TOKEN };
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
+    await database?.drop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

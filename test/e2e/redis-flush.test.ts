@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import pg from 'pg';
 import request from 'supertest';
 import { Redis } from 'ioredis';
-import { prepareDatabase } from '../../src/db/prepare-database.ts';
 import { ensureTrainJob } from '../../src/jobs/train-queue.ts';
 import { startWorker, type RunningWorker } from '../../workers/worker-runtime.ts';
 import { createTeam } from '../helper.ts';
 import { startStack, type Stack } from './harness.ts';
+import { createPrivateDatabase, type PrivateDatabase } from './fixtures/private-database.ts';
 import { slowRunSpec, submitRun, uploadRegression, waitFor } from './durability-fixture.ts';
 
 /**
@@ -18,27 +17,22 @@ import { slowRunSpec, submitRun, uploadRegression, waitFor } from './durability-
  *
  * The reconciler looks at every run in its database, so this file gets a database of its own.
  */
-const baseUrl = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trainyard_test');
-const dbName = `${baseUrl.pathname.slice(1)}_flush_${process.pid}`;
-const dbUrl = Object.assign(new URL(baseUrl), { pathname: `/${dbName}` }).toString();
 
 describe('a Redis flush loses nothing', () => {
   let stack: Stack;
   let second: RunningWorker | undefined;
   let team: Awaited<ReturnType<typeof createTeam>>;
+  let database: PrivateDatabase;
 
   beforeAll(async () => {
-    await prepareDatabase(dbUrl);
-    stack = await startStack({ DATABASE_URL: dbUrl, RECONCILE_INTERVAL_S: '1' });
+    database = await createPrivateDatabase();
+    stack = await startStack({ DATABASE_URL: database.url, RECONCILE_INTERVAL_S: '1' });
     team = await createTeam(stack.config);
   }, 90_000);
   afterAll(async () => {
     await second?.close();
     await stack?.close();
-    const admin = new pg.Client({ connectionString: Object.assign(new URL(baseUrl), { pathname: '/postgres' }).toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('finishes the running run on its own worker, re-queues the waiting one from PostgreSQL, and never trains a run twice at once', async () => {

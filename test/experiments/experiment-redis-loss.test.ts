@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTeam } from '../helper.ts';
 import { startStack, type Stack } from '../e2e/harness.ts';
+import { createPrivateDatabase, type PrivateDatabase } from '../e2e/fixtures/private-database.ts';
 import { uploadRegression, waitFor } from '../e2e/durability-fixture.ts';
 import { startPrivateRedis, type PrivateRedis } from '../e2e/fixtures/private-redis.ts';
 import { createExperiment, experimentBody } from './experiment-fixture.ts';
@@ -13,17 +14,20 @@ import { createExperiment, experimentBody } from './experiment-fixture.ts';
  */
 describe('an experiment across the loss of Redis', () => {
   let stack: Stack | undefined;
+  let database: PrivateDatabase | undefined;
   let redis: PrivateRedis | undefined;
   let driving: NodeJS.Timeout | undefined;
   afterAll(async () => {
     clearInterval(driving);
     await stack?.close();
+    await database?.drop();
     await redis?.stop();
   }, 60_000);
 
   it('completes with exactly maxTrials trials, each created, trained and completed once', async () => {
     redis = await startPrivateRedis();
-    stack = await startStack({ REDIS_URL: redis.url, WORKER_CONCURRENCY: '2', RECONCILE_INTERVAL_S: '1', WORKER_STALL_TIMEOUT_MS: '3000', WORKER_HEARTBEAT_TTL_S: '3' });
+    database = await createPrivateDatabase();
+    stack = await startStack({ DATABASE_URL: database.url, REDIS_URL: redis.url, WORKER_CONCURRENCY: '2', RECONCILE_INTERVAL_S: '1', WORKER_STALL_TIMEOUT_MS: '3000', WORKER_HEARTBEAT_TTL_S: '3' });
     const s = stack;
     const team = await createTeam(s.config);
     const datasetId = await uploadRegression(s.app.server, team.auth, 400);

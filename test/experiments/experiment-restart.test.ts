@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTeam } from '../helper.ts';
 import { startStack, type Stack } from '../e2e/harness.ts';
+import { createPrivateDatabase, type PrivateDatabase } from '../e2e/fixtures/private-database.ts';
 import { uploadRegression, waitFor } from '../e2e/durability-fixture.ts';
 import { createExperiment, experimentBody } from './experiment-fixture.ts';
 
@@ -15,14 +16,17 @@ import { createExperiment, experimentBody } from './experiment-fixture.ts';
  */
 describe('an experiment across a restart of the API and the worker', () => {
   let stack: Stack | undefined;
+  let database: PrivateDatabase | undefined;
   let driving: NodeJS.Timeout | undefined;
   afterAll(async () => {
     clearInterval(driving);
     await stack?.close();
+    await database?.drop();
   });
 
   it('completes with exactly maxTrials trials, each created and completed once', async () => {
-    const shared = { REDIS_PREFIX: `tyrestart-${randomUUID().slice(0, 8)}`, STORAGE_DIR: await mkdtemp(path.join(os.tmpdir(), 'trainyard-restart-')), WORKER_CONCURRENCY: '2', RECONCILE_INTERVAL_S: '1' };
+    database = await createPrivateDatabase();
+    const shared = { DATABASE_URL: database.url, REDIS_PREFIX: `tyrestart-${randomUUID().slice(0, 8)}`, STORAGE_DIR: await mkdtemp(path.join(os.tmpdir(), 'trainyard-restart-')), WORKER_CONCURRENCY: '2', RECONCILE_INTERVAL_S: '1' };
     stack = await startStack(shared);
     const team = await createTeam(stack.config);
     const drive = (s: Stack) => setInterval(() => void s.app.experimentDriver.pass({ teamId: team.id }).catch(() => undefined), 100);
