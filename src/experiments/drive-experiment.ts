@@ -1,7 +1,7 @@
 import type { Experiment, Trial } from '../generated/prisma/client.ts';
 import { AppError } from '../errors/app-error.ts';
-import { resumeRun } from '../runs/runs.service.ts';
-import { isPromotable } from './asha.searcher.ts';
+import { continueRun, resumeRun } from '../runs/runs.service.ts';
+import { isPromotable, rungEpochs, topRung, type AshaConfig } from './asha.searcher.ts';
 import type { DriverDeps } from './driver-deps.ts';
 import { findTrialRuns, listTrials, recordBestTrial, updateExperimentWhereStatus } from './experiments.repository.ts';
 import { better, isActive, viewOf, type ExperimentView } from './experiment-view.ts';
@@ -60,7 +60,7 @@ async function promotePaused(deps: DriverDeps, exp: ExperimentView, trials: Tria
   const runs = new Map((await findTrialRuns(deps.db, trials.filter((t) => t.state === 'paused').map((t) => t.runId))).map((r) => [r.id, r]));
   for (const t of trials) {
     if (promoted >= free || !promotableNow(exp, t, trials) || runs.get(t.runId)?.status !== 'paused') continue;
-    if (await resumeTrial(deps, exp, t)) promoted++;
+    if (await promoteTrial(deps, exp, t, resumeRun)) promoted++;
   }
   return promoted;
 }
@@ -68,28 +68,51 @@ async function promotePaused(deps: DriverDeps, exp: ExperimentView, trials: Tria
 /**
  * ASHA with a finite budget: once no new trial can come and every trial waits at a rung, no
  * result will ever make another one promotable. So that the search still ends with one fully
- * trained model, the best trial of the highest rung is resumed to the end. True if one was.
+ * trained model, the best trial of the highest rung is trained on to the end. After an extend
+ * raised maxEpochs, a trial that completed at the old end waits at its rung too, and is
+ * continued from its last checkpoint when it is that best. True if one was resumed or continued.
  */
 async function promoteToFinish(deps: DriverDeps, exp: ExperimentView, trials: Trial[]): Promise<boolean> {
-  if (exp.searcher.type !== 'asha' || trials.some((t) => t.state === 'completed')) return false;
-  const waiting = trials.filter((t) => t.state === 'paused' && t.rungMetrics.length > t.rung);
-  const top = Math.max(-1, ...waiting.map((t) => t.rung));
-  const best = waiting.filter((t) => t.rung === top).sort((a, b) => (better(exp.mode, a.rungMetrics[top]!, b.rungMetrics[top]!) ? -1 : 1))[0];
-  if (!best) return false;
-  const [run] = await findTrialRuns(deps.db, [best.runId]);
+  if (exp.searcher.type !== 'asha') return false;
+  const asha = exp.searcher;
+  const runs = new Map((await findTrialRuns(deps.db, trials.filter((t) => t.state === 'paused' || t.state === 'completed').map((t) => t.runId))).map((r) => [r.id, r]));
+  const trainedShort = (t: Trial) => t.state === 'completed' && (runs.get(t.runId)?.currentEpoch ?? asha.maxEpochs) < asha.maxEpochs;
+  if (trials.some((t) => t.state === 'completed' && !trainedShort(t))) return false;
+  // The rung each waits at: a paused trial's own; a short-trained one's is the last rung of the
+  // extended ladder it trained through (its rung metrics below that are the same epochs').
+  const waitingAt = (t: Trial) => (t.state === 'paused' ? t.rung : lastRungWithin(asha, runs.get(t.runId)!.currentEpoch));
+  const waiting = trials.filter((t) => (t.state === 'paused' || trainedShort(t)) && t.rungMetrics.length > waitingAt(t));
+  const top = Math.max(-1, ...waiting.map(waitingAt));
+  const best = waiting.filter((t) => waitingAt(t) === top).sort((a, b) => (better(exp.mode, a.rungMetrics[top]!, b.rungMetrics[top]!) ? -1 : 1))[0];
+  const run = best && runs.get(best.runId);
+  if (!best || !run) return false;
   // Still stopping at its rung: wait for the pause to land, then resume it.
-  if (run?.status === 'running' || run?.status === 'queued') return true;
-  return run?.status === 'paused' ? resumeTrial(deps, exp, best) : false;
+  if (run.status === 'running' || run.status === 'queued') return true;
+  if (run.status === 'completed') return promoteTrial(deps, exp, best, continueRun, top);
+  return run.status === 'paused' ? promoteTrial(deps, exp, best, resumeRun) : false;
 }
 
-async function resumeTrial(deps: DriverDeps, exp: ExperimentView, t: Trial): Promise<boolean> {
+/** The highest rung whose epochs a run that trained `epochs` has passed. */
+function lastRungWithin(asha: AshaConfig, epochs: number): number {
+  let r = 0;
+  while (r < topRung(asha) && rungEpochs(asha, r + 1) <= epochs) r++;
+  return r;
+}
+
+/**
+ * Trains a waiting trial on from `fromRung` (its own by default) to maxEpochs as it is now:
+ * its run resumed (paused) or continued (completed). Rung metrics past `fromRung` were read on
+ * an older ladder and are dropped, to be read again at the new rungs' epochs.
+ */
+async function promoteTrial(deps: DriverDeps, exp: ExperimentView, t: Trial, requeue: typeof resumeRun, fromRung = t.rung): Promise<boolean> {
   await trainToMaxEpochs(deps, exp.searcher, t.runId);
-  const resumed = await resumeRun(deps, exp.row.teamId, t.runId).then(
+  const requeued = await requeue(deps, exp.row.teamId, t.runId).then(
     () => true,
     (err: unknown) => (err instanceof AppError && (err.code === 'CONFLICT' || err.code === 'QUOTA_EXCEEDED') ? false : Promise.reject(err)),
   );
-  if (resumed) await transitionTrial(deps, t, { state: 'running', rung: t.rung + 1 }, (u) => ({ type: 'trial_promoted', data: { ...trialRef(u), rung: u.rung } }));
-  return resumed;
+  const next = { state: 'running' as const, rung: fromRung + 1, rungMetrics: t.rungMetrics.slice(0, fromRung + 1) };
+  if (requeued) await transitionTrial(deps, t, next, (u) => ({ type: 'trial_promoted', data: { ...trialRef(u), rung: u.rung } }));
+  return requeued;
 }
 
 function promotableNow(exp: ExperimentView, t: Trial, trials: Trial[]): boolean {
@@ -98,6 +121,8 @@ function promotableNow(exp: ExperimentView, t: Trial, trials: Trial[]): boolean 
 }
 
 async function recordBest(deps: DriverDeps, exp: ExperimentView, trials: Trial[]) {
+  // The best trial trained on after an extend stays the best until it completes again.
+  if (trials.some((t) => t.id === exp.row.bestTrialId && t.state === 'running')) return;
   let best: Trial | null = null;
   // Only a finished trial has a trained model to serve; an ASHA trial paused early does not.
   for (const t of trials) if (t.state === 'completed' && t.metric !== null && better(exp.mode, t.metric, best?.metric ?? null)) best = t;

@@ -5,9 +5,9 @@ import type { SearcherConfig } from './experiment.schema.ts';
 
 /**
  * An ASHA trial's run was created to train to maxEpochs as it was then; after an extend raised
- * it, the paused run is given the new end before it resumes (promoted by the driver, or by the
- * experiment's resume), so it trains to it. A run's spec is read when its job starts, so this
- * is only for a paused run.
+ * it, the run is given the new end before it goes back to the queue (a paused one promoted by
+ * the driver or resumed with its experiment, a completed one continued), so it trains to it. A
+ * run's spec is read when its job starts, so this is only for a run that is not training.
  */
 export async function trainToMaxEpochs(deps: { db: DbTx }, searcher: SearcherConfig, runId: string): Promise<void> {
   const spec = (await findRun(deps.db, runId))?.spec as RunSpec | undefined;

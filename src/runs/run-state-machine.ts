@@ -15,13 +15,15 @@ import { createRun, updateRunWhereStatus } from './runs.repository.ts';
  * - running → running (another worker takes over a dead one's run), queued (handed back at
  *   shutdown), paused, completed, canceled, failed
  * - paused → queued (resumed), canceled
- * - completed, failed, canceled: final
+ * - completed → queued: only an experiment's trial trained further after its maxEpochs was
+ *   extended (runs.service continueRun); users cannot resume a completed run
+ * - failed, canceled: final
  */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   queued: ['running', 'paused', 'canceled', 'failed'],
   running: ['running', 'queued', 'paused', 'completed', 'canceled', 'failed'],
   paused: ['queued', 'canceled'],
-  completed: [],
+  completed: ['queued'],
   failed: [],
   canceled: [],
 };

@@ -77,22 +77,35 @@ export async function pauseRun(deps: RunsDeps, teamId: string, runId: string): P
  * A paused run goes back to the queue and continues from its last checkpoint (weights,
  * optimizer state, epoch). Resuming anything but a paused run is a 409.
  */
-export async function resumeRun(deps: RunsDeps, teamId: string, runId: string) {
+export function resumeRun(deps: RunsDeps, teamId: string, runId: string) {
+  return requeueRun(deps, teamId, runId, 'paused', 'only a paused run can be resumed');
+}
+
+/**
+ * A completed run whose epoch count was raised (an experiment's trial promoted after its
+ * maxEpochs was extended) goes back to the queue and trains on from its last checkpoint:
+ * its epochs so far are kept, not trained again. Not offered to users over HTTP.
+ */
+export function continueRun(deps: RunsDeps, teamId: string, runId: string) {
+  return requeueRun(deps, teamId, runId, 'completed', 'only a completed run can be continued');
+}
+
+async function requeueRun(deps: RunsDeps, teamId: string, runId: string, from: 'paused' | 'completed', refusal: string) {
   const run = await teamRunOr404(deps.db, teamId, runId);
-  const conflict = (status: string) => new AppError('CONFLICT', `only a paused run can be resumed; this one is ${status}`, { status });
-  if (run.status !== 'paused') throw conflict(run.status);
-  const resumed = await inTransaction(deps.db, async (tx) => {
+  const conflict = (status: string) => new AppError('CONFLICT', `${refusal}; this one is ${status}`, { status });
+  if (run.status !== from) throw conflict(run.status);
+  const requeued = await inTransaction(deps.db, async (tx) => {
     // Back in the queue, it counts against the team's queued-runs limit like a new run.
     await deps.quotas.assertCanQueueRun(tx, teamId);
-    return transitionRun(deps, tx, run, { to: 'queued', from: ['paused'], data: { pauseRequested: false, stopReason: null, workerId: null } });
+    return transitionRun(deps, tx, run, { to: 'queued', from: [from], data: { pauseRequested: false, stopReason: null, workerId: null, finishedAt: null } });
   });
-  if (!resumed) throw conflict((await findTeamRun(deps.db, teamId, runId))?.status ?? 'gone');
+  if (!requeued) throw conflict((await findTeamRun(deps.db, teamId, runId))?.status ?? 'gone');
   try {
     await queueRun(queueDeps(deps), run);
   } catch (err) {
-    // Nothing changed after all: back to paused, so the client can simply retry.
-    const stop = 'paused by user';
-    await inTransaction(deps.db, (tx) => transitionRun(deps, tx, run, { to: 'paused', from: ['queued'], data: { stopReason: stop }, event: { stopReason: stop } }));
+    // Nothing changed after all: back where it was, so the caller can simply retry.
+    const { stopReason, finishedAt } = run;
+    await inTransaction(deps.db, (tx) => transitionRun(deps, tx, run, { to: from, from: ['queued'], data: { stopReason, finishedAt }, event: { stopReason: stopReason ?? undefined } }));
     throw new AppError('SERVICE_UNAVAILABLE', 'could not queue the run; try again', { cause: (err as Error).message });
   }
   return (await findTeamRun(deps.db, teamId, runId))!;

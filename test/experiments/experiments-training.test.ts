@@ -125,9 +125,11 @@ describe('experiments with real training', () => {
     const after = await stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
     expect(after.map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5]);
     for (const t of after.slice(0, 4)) expect(t.runId).toBe(before.get(t.id)!.runId);
+    // A trial completed before stays completed: as it was, or (the best waiting when the rest
+    // is done) trained on to the new maxEpochs from its checkpoint.
     for (const t of after.filter((t) => before.get(t.id)?.state === 'completed')) {
       expect(t.state).toBe('completed');
-      expect(await stack.app.db.epochMetric.count({ where: { runId: t.runId } })).toBe(before.get(t.id)!.epochs);
+      expect([before.get(t.id)!.epochs, 9]).toContain(await stack.app.db.epochMetric.count({ where: { runId: t.runId } }));
     }
     for (const t of after.slice(4)) expect((await stack.app.db.run.findUniqueOrThrow({ where: { id: t.runId } })).spec).toMatchObject({ fit: { epochs: 9 } });
     const finishedSince = await stack.app.db.run.findMany({ where: { experimentId: exp.id, status: 'completed', finishedAt: { gt: extendedAt } }, select: { id: true } });
@@ -163,5 +165,52 @@ describe('experiments with real training', () => {
     const run = await stack.app.db.run.findUniqueOrThrow({ where: { id: finishedTrial!.runId } });
     expect({ rung: finishedTrial!.rung, status: run.status, totalEpochs: run.totalEpochs }, story).toEqual({ rung: 2, status: 'completed', totalEpochs: 9 });
     expect((await stack.app.db.epochMetric.findMany({ where: { runId: run.id }, orderBy: { epoch: 'asc' } })).map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  }, 300_000);
+
+  it('a finished ASHA search extended by maxEpochs trains its best trial on from its last checkpoint, the other kept', async () => {
+    const dave = await createTeam(stack.config);
+    const data = await uploadRegression(stack.app.server, dave.auth, 300);
+    const exp = await createExperiment(
+      stack.app.server,
+      dave.auth,
+      experimentBody(data, { space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.001] } }, searcher: { type: 'asha', minEpochs: 1, maxEpochs: 3, reductionFactor: 3 }, maxTrials: 2, maxConcurrentTrials: 1 }),
+    );
+    const driver = startExperimentDriver(Object.assign(Object.create(stack.app), { redisPrefix: stack.config.redisPrefix }), stack.app.log, 0);
+    onTestFinished(() => driver.stop());
+    const trials = () => stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
+    const status = async () => (await stack.app.db.experiment.findUniqueOrThrow({ where: { id: exp.id } })).status;
+    const passUntilCompleted = () => waitFor('the experiment to complete', async () => (await driver.pass({ teamId: dave.id }), (await status()) === 'completed'), 120_000, 100);
+    const epochsOf = (runId: string) => stack.app.db.epochMetric.findMany({ where: { runId }, orderBy: { epoch: 'asc' } });
+    await passUntilCompleted();
+    const before = await trials();
+    const story = JSON.stringify(await Promise.all(before.map(async (t) => [t.state, t.rung, t.rungMetrics, await statuses(t.runId)])));
+    const best = before.find((t) => t.state === 'completed')!;
+    expect(best, story).toBeDefined();
+    const firstEpochs = await epochsOf(best.runId);
+    expect(firstEpochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    const other = before.find((t) => t.id !== best.id)!;
+    const eventsBefore = await stack.app.db.experimentEvent.count({ where: { experimentId: exp.id } });
+
+    const extended = await request(stack.app.server).post(`/v1/experiments/${exp.id}/extend`).set(dave.auth).send({ maxEpochs: 9 });
+    expect(extended.body).toMatchObject({ status: 'running', searcher: { maxEpochs: 9 } });
+    await passUntilCompleted();
+
+    // The best trial's own run, continued: completed, back in the queue, trained epochs 4..9 from epoch 3's checkpoint.
+    const after = await trials();
+    const continued = after.find((t) => t.id === best.id)!;
+    expect({ runId: continued.runId, state: continued.state, rung: continued.rung }).toEqual({ runId: best.runId, state: 'completed', rung: 2 });
+    const run = await stack.app.db.run.findUniqueOrThrow({ where: { id: best.runId } });
+    expect({ status: run.status, currentEpoch: run.currentEpoch, totalEpochs: run.totalEpochs }).toEqual({ status: 'completed', currentEpoch: 9, totalEpochs: 9 });
+    const epochs = await epochsOf(best.runId);
+    expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(epochs.slice(0, 3).map((e) => e.metrics)).toEqual(firstEpochs.map((e) => e.metrics));
+    expect((await statuses(best.runId)).join(',')).toMatch(/completed,queued,running,completed$/);
+    const logs = await stack.app.db.runEvent.findMany({ where: { runId: best.runId, type: 'log' } });
+    expect(logs.some((e) => /resumed from the checkpoint of epoch 3/.test((e.data as { message: string }).message))).toBe(true);
+    // The other trial is as it was, and the stream says what happened after the extend.
+    expect(after.find((t) => t.id === other.id)).toMatchObject({ runId: other.runId, state: other.state, rung: other.rung });
+    const since = (await stack.app.db.experimentEvent.findMany({ where: { experimentId: exp.id }, orderBy: { seq: 'asc' } })).slice(eventsBefore);
+    expect(since.map((e) => `${e.type}${(e.data as { trialId?: string }).trialId === best.id ? '*' : ''}`)).toEqual(expect.arrayContaining(['status', 'trial_promoted*', 'trial_completed*']));
+    expect((await request(stack.app.server).get(`/v1/experiments/${exp.id}`).set(dave.auth)).body).toMatchObject({ status: 'completed', bestTrialId: best.id });
   }, 300_000);
 });

@@ -27,8 +27,8 @@ describe('run state machine', () => {
     return { id, teamId: team.id };
   }
 
-  it('has no way out of a final status, and a way into every other one', () => {
-    expect(RUN_TRANSITIONS.completed).toEqual([]);
+  it('has no way out of a final status but a completed run\'s back to the queue (an experiment training it further), and a way into every other one', () => {
+    expect(RUN_TRANSITIONS.completed).toEqual(['queued']);
     expect(RUN_TRANSITIONS.failed).toEqual([]);
     expect(RUN_TRANSITIONS.canceled).toEqual([]);
     for (const status of Object.keys(RUN_TRANSITIONS) as RunStatus[]) if (status !== 'queued') expect(sourcesOf(status).length, status).toBeGreaterThan(0);
