@@ -195,3 +195,6 @@ async function dropDatabase(url: string) {
 }
 
 await main();
+// Everything is closed, yet a Redis handle outlives the worker's close and keeps the process
+// alive after the tables are printed; exit as src/server.ts and workers/worker.ts do.
+process.exit(0);
