@@ -41,6 +41,11 @@ const DIRECT_CASES: ConvCase[] = [
   { x: [2, 11, 13, 48], filter: [2, 5, 48, 16], strides: 1, pad: 'valid' },
   { x: [3, 11, 10, 3], filter: [3, 3, 3, 16], strides: [2, 1], pad: 'same' },
   { x: [4, 6, 27, 32], filter: [3, 3, 32, 32], strides: 1, pad: 'same' },
+  // The input gradient at stride > 1: input pixels of each phase of the stride, wide enough for whole register blocks.
+  { x: [2, 5, 53, 16], filter: [3, 3, 16, 16], strides: 2, pad: 'same' },
+  { x: [2, 9, 40, 32], filter: [2, 4, 32, 16], strides: [3, 2], pad: 'valid' },
+  { x: [2, 8, 16, 64], filter: [3, 3, 64, 32], strides: 2, pad: 'same' },
+  { x: [3, 10, 31, 48], filter: [2, 2, 48, 16], strides: 3, pad: 'same' },
 ];
 CASES.push(...DIRECT_CASES);
 const rand = seededRandom(7);

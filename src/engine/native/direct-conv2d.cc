@@ -133,6 +133,104 @@ void forward_lines(const ConvShape& s, const float* x, const float* w, const flo
 }
 
 /**
+ * The input gradient at any stride, for P input pixels of one line that are `stride_w` apart
+ * (so the same filter columns, `taps`, reach them) and see only output pixels inside dy:
+ * NV×16 input channels each in registers, summed over the filter rows that reach the line,
+ * those columns and the output channels (one broadcast dy value times a 16-channel vector of
+ * wt, the filter with its channel axes swapped).
+ */
+template <int NV, int P>
+inline void gradient_block(const ConvShape& s, const float* grad, const float* wt, int iy, int ix0, const int* taps, int tap_count, float* out) {
+  __m512 acc[P][NV];
+  for (int p = 0; p < P; p++)
+    for (int v = 0; v < NV; v++) acc[p][v] = _mm512_setzero_ps();
+  for (int ky = 0; ky < s.filter_h; ky++) {
+    const int ny = iy + s.pad_top - ky * s.dilation_h;
+    if (ny < 0 || ny % s.stride_h != 0 || ny / s.stride_h >= s.out_h) continue;
+    const float* line = grad + static_cast<long>(ny / s.stride_h) * s.out_w * s.out_c;
+    for (int t = 0; t < tap_count; t++) {
+      const int kx = taps[t];
+      const float* gp = line + static_cast<long>((ix0 + s.pad_left - kx * s.dilation_w) / s.stride_w) * s.out_c;
+      const float* wk = wt + static_cast<long>(ky * s.filter_w + kx) * s.out_c * s.in_c;
+      for (int co = 0; co < s.out_c; co++) {
+        __m512 wv[NV];
+        for (int v = 0; v < NV; v++) wv[v] = _mm512_loadu_ps(wk + static_cast<long>(co) * s.in_c + v * kLanes);
+        for (int p = 0; p < P; p++) {
+          const __m512 gb = _mm512_set1_ps(gp[static_cast<long>(p) * s.out_c + co]);
+          for (int v = 0; v < NV; v++) acc[p][v] = _mm512_fmadd_ps(gb, wv[v], acc[p][v]);
+        }
+      }
+    }
+  }
+  const long step = static_cast<long>(s.stride_w) * s.in_c;
+  for (int p = 0; p < P; p++)
+    for (int v = 0; v < NV; v++) _mm512_storeu_ps(out + p * step + v * kLanes, acc[p][v]);
+}
+
+/** One input pixel near the left or right edge: only the taps whose output pixel lies inside dy. */
+template <int NV>
+inline void gradient_edge_pixel(const ConvShape& s, const float* grad, const float* wt, int iy, int ix, const int* taps, int tap_count, float* out) {
+  int inside[64];
+  int count = 0;
+  for (int t = 0; t < tap_count; t++) {
+    const int ox = (ix + s.pad_left - taps[t] * s.dilation_w) / s.stride_w;
+    if (ix + s.pad_left - taps[t] * s.dilation_w >= 0 && ox < s.out_w) inside[count++] = taps[t];
+  }
+  gradient_block<NV, 1>(s, grad, wt, iy, ix, inside, count, out);
+}
+
+/** The input pixels of one phase (ix ≡ phase mod stride_w): the filter columns that reach them, and which of them are clear of dy's edges. */
+struct GradientPhase {
+  int taps[64];
+  int tap_count = 0;
+  int first = 0, end = 0;  // indices j (ix = phase + j·stride_w) whose every tap lands inside dy
+  int pixels = 0;
+};
+
+GradientPhase phase_of(const ConvShape& s, int phase) {
+  GradientPhase g;
+  for (int kx = 0; kx < s.filter_w; kx++)
+    if ((phase + s.pad_left - kx * s.dilation_w) % s.stride_w == 0) g.taps[g.tap_count++] = kx;
+  g.pixels = phase < s.in_w ? (s.in_w - phase + s.stride_w - 1) / s.stride_w : 0;
+  const auto clear = [&](int j) {
+    for (int t = 0; t < g.tap_count; t++) {
+      const int n = phase + j * s.stride_w + s.pad_left - g.taps[t] * s.dilation_w;
+      if (n < 0 || n / s.stride_w >= s.out_w) return false;
+    }
+    return true;
+  };
+  g.first = 0;
+  while (g.first < g.pixels && !clear(g.first)) g.first++;
+  g.end = g.pixels;
+  while (g.end > g.first && !clear(g.end - 1)) g.end--;
+  return g;
+}
+
+template <int NV>
+void gradient_lines(const ConvShape& s, const float* dy, const float* wt, float* dx) {
+  constexpr int P = pixels_per_block<NV>();
+  std::vector<GradientPhase> phases;
+  for (int phase = 0; phase < s.stride_w; phase++) phases.push_back(phase_of(s, phase));
+  parallel_for(s.batch * s.in_h, [&](int line) {
+    const int b = line / s.in_h, iy = line % s.in_h;
+    const float* grad = dy + static_cast<long>(b) * s.out_h * s.out_w * s.out_c;
+    float* row = dx + static_cast<long>(line) * s.in_w * s.in_c;
+    for (int phase = 0; phase < s.stride_w; phase++) {
+      const GradientPhase& g = phases[phase];
+      const auto at = [&](int j) { return phase + j * s.stride_w; };
+      const auto out = [&](int j) { return row + static_cast<long>(at(j)) * s.in_c; };
+      int j = 0;
+      for (; j < g.first; j++) gradient_edge_pixel<NV>(s, grad, wt, iy, at(j), g.taps, g.tap_count, out(j));
+      for (; j + P <= g.end; j += P) gradient_block<NV, P>(s, grad, wt, iy, at(j), g.taps, g.tap_count, out(j));
+      if (P > 4 && j + 4 <= g.end) gradient_block<NV, 4>(s, grad, wt, iy, at(j), g.taps, g.tap_count, out(j)), j += 4;
+      for (; j + 2 <= g.end; j += 2) gradient_block<NV, 2>(s, grad, wt, iy, at(j), g.taps, g.tap_count, out(j));
+      for (; j < g.end; j++) gradient_block<NV, 1>(s, grad, wt, iy, at(j), g.taps, g.tap_count, out(j));
+      for (; j < g.pixels; j++) gradient_edge_pixel<NV>(s, grad, wt, iy, at(j), g.taps, g.tap_count, out(j));
+    }
+  });
+}
+
+/**
  * dW for one filter tap (ky, kx) and CB input channels from one image: CB × NV×16 sums in
  * registers over every output pixel whose tap lands inside the image, then added to `dw`.
  */
@@ -237,9 +335,7 @@ void by_vectors(int channels, F fn) {
 }  // namespace
 
 bool direct_forward_applies(const ConvShape& s) { return narrow(s.out_c) && s.in_c <= 64; }
-bool direct_backprop_input_applies(const ConvShape& s) {
-  return narrow(s.in_c) && s.out_c <= 64 && s.stride_h == 1 && s.stride_w == 1;
-}
+bool direct_backprop_input_applies(const ConvShape& s) { return narrow(s.in_c) && s.out_c <= 64 && s.filter_w <= 64; }
 bool direct_backprop_filter_applies(const ConvShape& s) { return narrow(s.out_c) && s.in_c <= 64; }
 
 void direct_conv2d_forward(const ConvShape& s, const float* x, const float* w, const float* bias, Activation act, float alpha, float* y) {
@@ -247,21 +343,12 @@ void direct_conv2d_forward(const ConvShape& s, const float* x, const float* w, c
 }
 
 void direct_conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
-  // With stride 1, dx is dy convolved with the filter flipped in both directions and its
-  // channels swapped, padded so that every input pixel sees the output pixels it fed.
-  std::vector<float> flipped(static_cast<size_t>(s.filter_h) * s.filter_w * s.in_c * s.out_c);
-  for (int ky = 0; ky < s.filter_h; ky++)
-    for (int kx = 0; kx < s.filter_w; kx++)
-      for (int ci = 0; ci < s.in_c; ci++)
-        for (int co = 0; co < s.out_c; co++)
-          flipped[((static_cast<long>(s.filter_h - 1 - ky) * s.filter_w + (s.filter_w - 1 - kx)) * s.out_c + co) * s.in_c + ci] =
-              w[((static_cast<long>(ky) * s.filter_w + kx) * s.in_c + ci) * s.out_c + co];
-  ConvShape t = s;
-  t.in_h = s.out_h, t.in_w = s.out_w, t.in_c = s.out_c;
-  t.out_h = s.in_h, t.out_w = s.in_w, t.out_c = s.in_c;
-  t.pad_top = (s.filter_h - 1) * s.dilation_h - s.pad_top;
-  t.pad_left = (s.filter_w - 1) * s.dilation_w - s.pad_left;
-  direct_conv2d_forward(t, dy, flipped.data(), nullptr, Activation::linear, 0.f, dx);
+  // wt[ky][kx][co][ci]: the 16 input channels one register accumulates are contiguous.
+  std::vector<float> wt(static_cast<size_t>(s.filter_h) * s.filter_w * s.in_c * s.out_c);
+  for (long tap = 0; tap < static_cast<long>(s.filter_h) * s.filter_w; tap++)
+    for (int ci = 0; ci < s.in_c; ci++)
+      for (int co = 0; co < s.out_c; co++) wt[(tap * s.out_c + co) * s.in_c + ci] = w[(tap * s.in_c + ci) * s.out_c + co];
+  by_vectors(s.in_c, [&](auto nv) { gradient_lines<decltype(nv)::value>(s, dy, wt.data(), dx); });
 }
 
 void direct_conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
