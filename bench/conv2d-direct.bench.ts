@@ -4,7 +4,8 @@ import { convShapeOf } from '../src/engine/kernels/conv2d-shape.ts';
 import { loadNativeEngine } from '../src/engine/native-engine.ts';
 
 /**
- * `npm run bench:conv`: the engine's convolutions at the small ResNet's shapes (batch 64),
+ * `npm run bench:conv`: the engine's convolutions at the small ResNet's shapes and the other
+ * zoo models' narrow ones (batch 64),
  * forward and both gradients, on im2col + GEMM (directConv(false)) and on the direct path,
  * in alternating rounds in one process: one line per convolution and pass, the median round
  * of each, with the machine's load.
@@ -28,6 +29,12 @@ const CONVS: Conv[] = [
   { name: '32→32 3×3 14²', x: [BATCH, 14, 14, 32], filter: [3, 3, 32, 32], strides: 1, pad: 'same' },
   { name: '32→64 3×3 s2 14²→7²', x: [BATCH, 14, 14, 32], filter: [3, 3, 32, 64], strides: 2, pad: 'same' },
   { name: '64→64 3×3 7²', x: [BATCH, 7, 7, 64], filter: [3, 3, 64, 64], strides: 1, pad: 'same' },
+  // The other zoo models' narrow convolutions (reference and BN CNN, small VGG, LeNet-5), which the direct path takes too.
+  { name: '1→32 3×3 valid 28²→26²', x: [BATCH, 28, 28, 1], filter: [3, 3, 1, 32], strides: 1, pad: 'valid' },
+  { name: '32→64 3×3 valid 13²→11²', x: [BATCH, 13, 13, 32], filter: [3, 3, 32, 64], strides: 1, pad: 'valid' },
+  { name: '32→32 3×3 28²', x: [BATCH, 28, 28, 32], filter: [3, 3, 32, 32], strides: 1, pad: 'same' },
+  { name: '64→64 3×3 14²', x: [BATCH, 14, 14, 64], filter: [3, 3, 64, 64], strides: 1, pad: 'same' },
+  { name: '6→16 5×5 valid 12²→8²', x: [BATCH, 12, 12, 6], filter: [5, 5, 6, 16], strides: 1, pad: 'valid' },
 ];
 
 const load = loadNativeEngine();

@@ -273,7 +273,7 @@ void tap_range(int n, int stride, int pad, int offset, int size, int& first, int
 /** Input channels per register block: CB × NV accumulators plus NV gradient vectors within 32 registers. */
 template <int NV>
 constexpr int channels_per_block() {
-  return NV <= 2 ? 8 : 4;
+  return NV <= 2 ? 8 : 6;
 }
 
 template <int NV>
@@ -288,6 +288,9 @@ void filter_gradient_of_image(const ConvShape& s, const float* image, const floa
       if (oy0 >= oy1 || ox0 >= ox1) continue;
       int c = 0;
       for (; c + CB <= s.in_c; c += CB) filter_tap_block<NV, CB>(s, image, grad, ky, kx, c, oy0, oy1, ox0, ox1, dw);
+      // The rest 4 and 2 at a time: with a single accumulator the sum waits on each FMA's latency.
+      if (CB > 4 && c + 4 <= s.in_c) filter_tap_block<NV, 4>(s, image, grad, ky, kx, c, oy0, oy1, ox0, ox1, dw), c += 4;
+      if (c + 2 <= s.in_c) filter_tap_block<NV, 2>(s, image, grad, ky, kx, c, oy0, oy1, ox0, ox1, dw), c += 2;
       for (; c < s.in_c; c++) filter_tap_block<NV, 1>(s, image, grad, ky, kx, c, oy0, oy1, ox0, ox1, dw);
     }
   }
