@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
+import { loadNativeEngine } from '../../src/engine/native-engine.ts';
 import { presetLayers } from '../../src/model/presets/preset-layers.ts';
 import type { PresetSpec } from '../../src/spec/preset-spec.schema.ts';
 import { selectBackend } from '../../src/training/select-backend.ts';
@@ -13,6 +14,7 @@ import { ZOO_MODELS } from './zoo-models.ts';
  * `preset:<name>`), samples, epochs, backend, where to write the model's Keras topology for
  * its PyTorch twin, and optionally test images to measure the accuracy on. Prints one JSON line.
  * ZOO_PROFILE (steps; unset or 0 skips) adds a kernel profile of that many more steps.
+ * ZOO_DIRECT_CONV=0 keeps every convolution on im2col + GEMM, to measure the direct path against it.
  */
 const [name, samplesArg, epochsArg, backend, topologyFile, testArg = '0'] = process.argv.slice(2);
 const DATASET = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' as const };
@@ -22,6 +24,11 @@ function specOf(model: string) {
   const zoo = ZOO_MODELS.find((m) => m.name === model);
   if (!zoo) throw new Error(`no zoo model ${model}`);
   return zoo.model;
+}
+
+if (process.env.ZOO_DIRECT_CONV === '0') {
+  const native = loadNativeEngine();
+  if (native.ok) native.engine.directConv(false);
 }
 
 try {

@@ -20,7 +20,8 @@ import { describeProfile } from './kernel-profile.ts';
  * (default 2: the first is warm-up), ZOO_MODELS (comma-separated names to run), ZOO_RSS_EPOCHS
  * (default 20; 0 skips), ZOO_BACKEND (default engine), ZOO_PYTHON (default /usr/bin/python3),
  * ZOO_PROFILE (steps, e.g. 20: fewer are noisy on a shared machine; unset or 0 skips: after training, profiles that many more steps
- * and prints per model its top 5 kernels by share of step time and the share outside kernels).
+ * and prints per model its top 5 kernels by share of step time and the share outside kernels),
+ * ZOO_DIRECT_CONV=0 (every convolution on im2col + GEMM, as before the direct path).
  */
 const SAMPLES = Number(process.env.ZOO_SAMPLES ?? 1024);
 const EPOCHS = Number(process.env.ZOO_EPOCHS ?? 2);

@@ -133,6 +133,8 @@ export interface NativeEngine {
   sumMiddle(x: Float32Array, outer: number, reduce: number, inner: number, y: Float32Array, max?: boolean): void;
   /** The thread count (setting it first when given). */
   threads(n?: number): number;
+  /** Whether narrow convolutions take the direct path (setting it first when given; false: im2col + GEMM for all, to compare the two). */
+  directConv(on?: boolean): boolean;
   /** Vector instructions the build uses: avx512, avx2, avx or sse. */
   isa(): string;
 }

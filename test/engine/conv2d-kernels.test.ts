@@ -24,6 +24,30 @@ const CASES: ConvCase[] = [
   { x: [1, 11, 10, 2], filter: [3, 3, 2, 3], strides: [2, 1], pad: 'same' },
   { x: [4, 13, 13, 32], filter: [3, 3, 32, 64], strides: 1, pad: 'valid' },
 ];
+// Shapes the direct (no column matrix) path takes: 16·k output channels up to 64, few input
+// channels; lines wider than one register block (12 pixels at 16 channels) with edges on both
+// sides, TF's asymmetric same padding (even sizes at stride 2, even filters), 1×1 stride 2,
+// non-square filters and strides, and batches larger than the thread count.
+const DIRECT_CASES: ConvCase[] = [
+  { x: [3, 9, 11, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'same' },
+  { x: [5, 7, 9, 3], filter: [3, 3, 3, 32], strides: 1, pad: 'valid' },
+  { x: [6, 10, 29, 16], filter: [3, 3, 16, 16], strides: 1, pad: 'same' },
+  { x: [3, 8, 8, 16], filter: [3, 3, 16, 32], strides: 2, pad: 'same' },
+  { x: [3, 9, 7, 32], filter: [3, 3, 32, 48], strides: 2, pad: 'valid' },
+  { x: [2, 7, 7, 32], filter: [3, 3, 32, 64], strides: 1, pad: 'same' },
+  { x: [3, 6, 19, 64], filter: [3, 3, 64, 64], strides: 1, pad: 'same' },
+  { x: [5, 9, 9, 16], filter: [1, 1, 16, 32], strides: 2, pad: 'same' },
+  { x: [2, 10, 9, 16], filter: [4, 2, 16, 16], strides: 1, pad: 'same' },
+  { x: [2, 11, 13, 48], filter: [2, 5, 48, 16], strides: 1, pad: 'valid' },
+  { x: [3, 11, 10, 3], filter: [3, 3, 3, 16], strides: [2, 1], pad: 'same' },
+  { x: [4, 6, 27, 32], filter: [3, 3, 32, 32], strides: 1, pad: 'same' },
+  // The input gradient at stride > 1: input pixels of each phase of the stride, wide enough for whole register blocks.
+  { x: [2, 5, 53, 16], filter: [3, 3, 16, 16], strides: 2, pad: 'same' },
+  { x: [2, 9, 40, 32], filter: [2, 4, 32, 16], strides: [3, 2], pad: 'valid' },
+  { x: [2, 8, 16, 64], filter: [3, 3, 64, 32], strides: 2, pad: 'same' },
+  { x: [3, 10, 31, 48], filter: [2, 2, 48, 16], strides: 3, pad: 'same' },
+];
+CASES.push(...DIRECT_CASES);
 const rand = seededRandom(7);
 const pick = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 for (let i = 0; i < 6; i++) {
@@ -54,22 +78,28 @@ describe('engine conv2d kernels match the cpu backend', () => {
     expectAllClose(r, 1e-5, describeCase(c));
   });
 
-  it('dilated Conv2D (forward only: tfjs has no dilated gradient)', async () => {
+  it.each([4, 16])('dilated Conv2D with %i output channels (forward only: tfjs has no dilated gradient)', async (channels) => {
     const xv = randomValues(2 * 12 * 11 * 3, 1);
-    const wv = randomValues(3 * 3 * 3 * 4, 2);
+    const wv = randomValues(3 * 3 * 3 * channels, 2);
     for (const pad of ['valid', 'same'] as const) {
-      const r = await onBoth(() => tf.conv2d(tf.tensor4d(xv, [2, 12, 11, 3]), tf.tensor4d(wv, [3, 3, 3, 4]), 1, pad, 'NHWC', 2));
+      const r = await onBoth(() => tf.conv2d(tf.tensor4d(xv, [2, 12, 11, 3]), tf.tensor4d(wv, [3, 3, 3, channels]), 1, pad, 'NHWC', 2));
       expectAllClose(r, 1e-5, `dilated ${pad}`);
     }
   });
 
-  it.each(['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const)('FusedConv2D with bias and %s, and its gradients', async (activation) => {
+  // 7 output channels take im2col + GEMM, 32 the direct path.
+  it.each(
+    (['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu'] as const).flatMap((activation) => [
+      [activation, 7],
+      [activation, 32],
+    ]),
+  )('FusedConv2D with bias and %s, %i output channels, and its gradients', async (activation, channels) => {
     const xv = randomValues(2 * 9 * 8 * 5, 11).map((v) => v * 4);
-    const wv = randomValues(3 * 3 * 5 * 7, 12);
-    const bv = randomValues(7, 13);
+    const wv = randomValues(3 * 3 * 5 * channels, 12);
+    const bv = randomValues(channels, 13);
     const r = await onBoth(() => {
       const x = tf.tensor4d(xv, [2, 9, 8, 5]);
-      const w = tf.tensor4d(wv, [3, 3, 5, 7]);
+      const w = tf.tensor4d(wv, [3, 3, 5, channels]);
       const b = tf.tensor1d(bv);
       const f = (a: tf.Tensor, k: tf.Tensor, bias: tf.Tensor) =>
         tf.fused.conv2d({ x: a as tf.Tensor4D, filter: k as tf.Tensor4D, strides: 2, pad: 'same', bias, activation, leakyreluAlpha: 0.3 });

@@ -22,6 +22,8 @@ const CASES: LayerCase[] = [
   { x: [2, 9, 9, 4], filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'linear', useBias: true },
   { x: [2, 7, 7, 16], filters: 32, kernelSize: 1, strides: 2, padding: 'valid', activation: 'linear', useBias: false },
   { x: [1, 6, 7, 3], filters: 4, kernelSize: 2, strides: 1, padding: 'valid', activation: 'relu', useBias: false },
+  { x: [5, 9, 13, 16], filters: 16, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu', useBias: true },
+  { x: [3, 10, 10, 16], filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'linear', useBias: false },
 ];
 const describeCase = (c: LayerCase) => `x ${c.x.join('×')}, ${c.filters} ${c.kernelSize}×${c.kernelSize} filters, strides ${c.strides}, ${c.padding}, ${c.activation}${c.useBias ? '' : ', no bias'}`;
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);

@@ -8,6 +8,7 @@
 #include "avg-pool.h"
 #include "batch-norm.h"
 #include "conv2d.h"
+#include "direct-conv2d.h"
 #include "elementwise.h"
 #include "rows.h"
 #include "gemm.h"
@@ -601,6 +602,19 @@ napi_value threads(napi_env env, napi_callback_info info) {
   });
 }
 
+/** directConv(on?): switches the narrow-channel direct convolution on or off (off: im2col + GEMM everywhere); returns the setting. */
+napi_value direct_conv(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    size_t argc = 1;
+    napi_value a[1];
+    napi_get_cb_info(env, info, &argc, a, nullptr, nullptr);
+    if (argc >= 1 && !is_null(env, a[0])) engine::set_direct_conv_enabled(boolean(env, a[0]));
+    napi_value out;
+    napi_get_boolean(env, engine::direct_conv_enabled(), &out);
+    return out;
+  });
+}
+
 /** Which vector instructions this build uses, for the worker's device line. */
 napi_value isa(napi_env env, napi_callback_info) {
 #if defined(__AVX512F__)
@@ -649,6 +663,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"batchNormMoments", nullptr, batch_norm_moments, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainingGrad", nullptr, batch_norm_training_grad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, threads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"directConv", nullptr, direct_conv, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"isa", nullptr, isa, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -8,7 +8,7 @@
   "targets": [
     {
       "target_name": "trainyard_engine",
-      "sources": ["addon.cc", "avg-pool.cc", "batch-norm.cc", "conv2d.cc", "elementwise.cc", "gemm.cc", "max-pool.cc", "optimizer-step.cc", "rows.cc", "thread-pool.cc", "tile.cc"],
+      "sources": ["addon.cc", "avg-pool.cc", "batch-norm.cc", "conv2d.cc", "direct-conv2d.cc", "elementwise.cc", "gemm.cc", "max-pool.cc", "optimizer-step.cc", "rows.cc", "thread-pool.cc", "tile.cc"],
       "cflags_cc!": ["-fno-exceptions", "-O2"],
       "cflags_cc": ["-std=gnu++17", "-O3", "-march=native", "-ffp-contract=fast", "-fno-math-errno", "-fexceptions"],
       "cflags!": ["-O2"],

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "direct-conv2d.h"
 #include "gemm.h"
 #include "thread-pool.h"
 
@@ -108,25 +109,30 @@ inline float activate(float v, Activation act, float alpha) {
 
 }  // namespace
 
+void bias_activation_serial(float* v, long rows, int n, const float* bias, Activation act, float alpha) {
+  for (long r = 0; r < rows; r++) {
+    float* row = v + r * n;
+    if (bias)
+      for (int j = 0; j < n; j++) row[j] += bias[j];
+    if (act == Activation::relu)
+      for (int j = 0; j < n; j++) row[j] = row[j] > 0.f ? row[j] : 0.f;
+    else if (act != Activation::linear)
+      for (int j = 0; j < n; j++) row[j] = activate(row[j], act, alpha);
+  }
+}
+
 void bias_activation(float* v, long rows, int n, const float* bias, Activation act, float alpha) {
   if (!bias && act == Activation::linear) return;
   const long chunk = std::max(1L, 16384L / std::max(1, n));
   const int tasks = static_cast<int>((rows + chunk - 1) / chunk);
   parallel_for(tasks, [&](int t) {
-    const long r1 = std::min(rows, (t + 1) * chunk);
-    for (long r = t * chunk; r < r1; r++) {
-      float* row = v + r * n;
-      if (bias)
-        for (int j = 0; j < n; j++) row[j] += bias[j];
-      if (act == Activation::relu)
-        for (int j = 0; j < n; j++) row[j] = row[j] > 0.f ? row[j] : 0.f;
-      else if (act != Activation::linear)
-        for (int j = 0; j < n; j++) row[j] = activate(row[j], act, alpha);
-    }
+    const long r0 = t * chunk;
+    bias_activation_serial(v + r0 * n, std::min(rows, r0 + chunk) - r0, n, bias, act, alpha);
   });
 }
 
 void conv2d_forward(const ConvShape& s, const float* x, const float* w, const float* bias, Activation act, float alpha, float* y) {
+  if (direct_conv_enabled() && direct_forward_applies(s)) return direct_conv2d_forward(s, x, w, bias, act, alpha, y);
   const long rows = rows_of(s);
   const int depth = depth_of(s);
   const bool pointwise = s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0;
@@ -142,6 +148,7 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, const fl
 }
 
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
+  if (direct_conv_enabled() && direct_backprop_filter_applies(s)) return direct_conv2d_backprop_filter(s, x, dy, dw);
   const long rows = rows_of(s);
   const int depth = depth_of(s);
   const bool pointwise = s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0;
@@ -155,6 +162,7 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
 }
 
 void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  if (direct_conv_enabled() && direct_backprop_input_applies(s)) return direct_conv2d_backprop_input(s, dy, w, dx);
   const long rows = rows_of(s);
   const int depth = depth_of(s);
   const bool pointwise = s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 && s.pad_left == 0;

@@ -25,5 +25,7 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
 
 /** In place: v = act(v + bias[j % n]) over rows of n values; bias may be null. */
 void bias_activation(float* v, long rows, int n, const float* bias, Activation act, float alpha);
+/** The same on the calling thread, for a kernel that is already one task of a parallel loop. */
+void bias_activation_serial(float* v, long rows, int n, const float* bias, Activation act, float alpha);
 
 }  // namespace engine
