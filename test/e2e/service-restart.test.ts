@@ -4,6 +4,7 @@ import { prepareDatabase } from '../../src/db/prepare-database.ts';
 import { createTeam } from '../helper.ts';
 import { startStack, type Stack } from './harness.ts';
 import { slowRunSpec, submitRun, uploadRegression, waitFor } from './durability-fixture.ts';
+import { createPrivateDatabase, type PrivateDatabase } from './fixtures/private-database.ts';
 import { startPrivatePostgres, type PrivatePostgres } from './fixtures/private-postgres.ts';
 import { startPrivateRedis, type PrivateRedis } from './fixtures/private-redis.ts';
 
@@ -20,6 +21,7 @@ describe('a PostgreSQL or Redis restart strands nothing', () => {
   let stack: Stack | undefined;
   let pg: PrivatePostgres | undefined;
   let redis: PrivateRedis | undefined;
+  let database: PrivateDatabase | undefined;
 
   afterEach(async () => {
     // On a loaded 2-core machine, closing the stack after a PostgreSQL restart has now and then
@@ -29,7 +31,8 @@ describe('a PostgreSQL or Redis restart strands nothing', () => {
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     await pg?.stop();
     await redis?.stop();
-    stack = pg = redis = undefined;
+    await database?.drop();
+    stack = pg = redis = database = undefined;
   }, 120_000);
 
   /** Submits a long run and a short one behind it; resolves once the long one has recorded an epoch. */
@@ -68,7 +71,9 @@ describe('a PostgreSQL or Redis restart strands nothing', () => {
 
   it('Redis (no persistence): the queue is rebuilt from PostgreSQL and both runs finish', async () => {
     redis = await startPrivateRedis();
-    stack = await startStack({ ...QUICK, REDIS_URL: redis.url });
+    // Its reconciler acts on every team's runs: a database of its own, not the one test files share.
+    database = await createPrivateDatabase();
+    stack = await startStack({ ...QUICK, DATABASE_URL: database.url, REDIS_URL: redis.url });
     const team = await createTeam(stack.config);
     const runs = await trainAndWait(stack, team.auth);
 
