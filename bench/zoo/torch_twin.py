@@ -11,7 +11,7 @@ With --fashion DIR it trains on Fashion-MNIST's first N training images instead 
 as Debian's dataset-fashion-mnist installs them) and also reports the wall time of training
 and the accuracy on the first --test images of the test set.
 
-Usage: /usr/bin/python3 torch_twin.py TOPOLOGY.json --samples N --epochs E --batch B [--fashion DIR --test T]
+Usage: /usr/bin/python3 torch_twin.py TOPOLOGY.json --samples N --epochs E --batch B [--seed S] [--fashion DIR --test T]
 """
 import gzip
 import argparse
@@ -201,9 +201,10 @@ def main():
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--fashion")
     p.add_argument("--test", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=42)
     args = p.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
-    torch.manual_seed(42)
+    torch.manual_seed(args.seed)
     model = Twin(json.load(open(args.topology)), (1, 28, 28))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     if args.fashion:

@@ -15,6 +15,7 @@ import { ZOO_MODELS } from './zoo-models.ts';
  * its PyTorch twin, and optionally test images to measure the accuracy on. Prints one JSON line.
  * ZOO_PROFILE (steps; unset or 0 skips) adds a kernel profile of that many more steps.
  * ZOO_DIRECT_CONV=0 keeps every convolution on im2col + GEMM, to measure the direct path against it.
+ * ZOO_SEED (default 42) seeds the weights, the shuffles and dropout.
  */
 const [name, samplesArg, epochsArg, backend, topologyFile, testArg = '0'] = process.argv.slice(2);
 const DATASET = { inputShape: [28, 28, 1], targetShape: [1], numClasses: 10, task: 'classification' as const };
@@ -34,7 +35,7 @@ if (process.env.ZOO_DIRECT_CONV === '0') {
 try {
   await selectBackend(backend as 'engine');
   const data = await loadBenchDataset(Number(samplesArg), Math.max(1, Number(testArg)));
-  const result = await trainZooModel(specOf(name), data.train, { epochs: Number(epochsArg), batchSize: 64, profileSteps: Number(process.env.ZOO_PROFILE ?? 0) });
+  const result = await trainZooModel(specOf(name), data.train, { epochs: Number(epochsArg), batchSize: 64, seed: Number(process.env.ZOO_SEED ?? 42), profileSteps: Number(process.env.ZOO_PROFILE ?? 0) });
   writeFileSync(topologyFile, JSON.stringify(result.model.toJSON(null, false)));
   const params = result.model.countParams();
   const testAcc = Number(testArg) > 0 ? await testAccuracy(result.model, data.test) : undefined;

@@ -36,13 +36,15 @@ export interface ZooRun {
   /** Where zoo-one-model.ts writes the model's Keras topology for its twin. */
   topology: string;
   testSamples?: number;
+  /** Seeds both sides' weights, shuffles and dropout (default 42). */
+  seed?: number;
 }
 
 /** Trains one model on our side, in its own process. */
 export function trainOurs(name: string, run: ZooRun): Promise<OneModel> {
   return new Promise((resolve) => {
     const args = [name, String(run.samples), String(run.epochs), run.backend, run.topology, String(run.testSamples ?? 0)];
-    const child = fork(path.join(HERE, 'zoo-one-model.ts'), args, { execArgv: childExecArgv(), stdio: ['ignore', 'pipe', 'ignore', 'ipc'] });
+    const child = fork(path.join(HERE, 'zoo-one-model.ts'), args, { execArgv: childExecArgv(), stdio: ['ignore', 'pipe', 'ignore', 'ipc'], env: { ...process.env, ZOO_SEED: String(run.seed ?? 42) } });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', () => resolve(out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as OneModel) : { name, error: 'the process printed nothing' }));
@@ -52,7 +54,7 @@ export function trainOurs(name: string, run: ZooRun): Promise<OneModel> {
 /** Trains the PyTorch twin of the topology zoo-one-model.ts wrote; `extra` adds torch_twin.py options. */
 export function trainTwin(python: string, run: ZooRun, extra: string[] = []): TwinRun {
   try {
-    const args = [path.join(HERE, 'torch_twin.py'), run.topology, '--samples', String(run.samples), '--epochs', String(run.epochs), '--batch', '64', ...extra];
+    const args = [path.join(HERE, 'torch_twin.py'), run.topology, '--samples', String(run.samples), '--epochs', String(run.epochs), '--batch', '64', '--seed', String(run.seed ?? 42), ...extra];
     const out = execFileSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return JSON.parse(out.trim().split('\n').pop()!) as TwinRun;
   } catch (err) {
