@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyFusedStep, gradientsOf, hasFusedStep, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
+import { applyFusedSteps, hasFusedStep, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
 
 /** The fields of tfjs's Adadelta that its state and settings live in (private in its typings). */
 interface AdadeltaInternals {
@@ -16,12 +16,11 @@ export class FusedAdadelta extends tf.AdadeltaOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdadeltaOptimizer['applyGradients']>[0]): void {
     if (!hasFusedStep()) return super.applyGradients(variableGradients);
     const s = this as unknown as AdadeltaInternals;
-    gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
-      const accumGrad = slotOf(s.accumulatedGrads, i, value, 'accum_grad');
-      const accumVar = slotOf(s.accumulatedUpdates, i, value, 'accum_var');
-      if (!gradient) return;
-      applyFusedStep(value, gradient, { accumGrad, accumVar }, { optimizer: 'adadelta', learningRate: s.learningRate, rho: s.rho, epsilon: s.epsilon });
-    });
+    applyFusedSteps(
+      variableGradients,
+      (value, i) => ({ accumGrad: slotOf(s.accumulatedGrads, i, value, 'accum_grad'), accumVar: slotOf(s.accumulatedUpdates, i, value, 'accum_var') }),
+      { optimizer: 'adadelta', learningRate: s.learningRate, rho: s.rho, epsilon: s.epsilon },
+    );
     s.incrementIterations();
   }
 }

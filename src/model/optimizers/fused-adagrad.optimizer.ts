@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyFusedStep, gradientsOf, hasFusedStep, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
+import { applyFusedSteps, hasFusedStep, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
 
 /** The fields of tfjs's Adagrad that its state and settings live in (private in its typings). */
 interface AdagradInternals {
@@ -19,10 +19,10 @@ export class FusedAdagrad extends tf.AdagradOptimizer {
     if (!hasFusedStep()) return super.applyGradients(variableGradients);
     const s = this as unknown as AdagradInternals;
     const epsilon = tf.backend().epsilon();
-    gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
-      const accumulator = slotOf(s.accumulatedGrads, i, value, 'accumulator', s.initialAccumulatorValue);
-      if (!gradient) return;
-      applyFusedStep(value, gradient, { accumulator }, { optimizer: 'adagrad', learningRate: s.learningRate, epsilon });
+    applyFusedSteps(variableGradients, (value, i) => ({ accumulator: slotOf(s.accumulatedGrads, i, value, 'accumulator', s.initialAccumulatorValue) }), {
+      optimizer: 'adagrad',
+      learningRate: s.learningRate,
+      epsilon,
     });
     s.incrementIterations();
   }

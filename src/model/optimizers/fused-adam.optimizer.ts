@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyFusedStep, assignScalar, gradientsOf, hasFusedStep, scalarValue, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
+import { applyFusedSteps, assignScalar, hasFusedStep, scalarValue, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
 
 /** The fields of tfjs's Adam that its state lives in (private in its typings). */
 interface AdamInternals {
@@ -32,12 +32,11 @@ export class FusedAdam extends tf.AdamOptimizer {
     const [accBeta1, accBeta2] = [scalarValue(s.accBeta1), scalarValue(s.accBeta2)];
     const oneMinusAccBeta1 = Math.fround(1 - accBeta1);
     const oneMinusAccBeta2 = Math.fround(1 - accBeta2);
-    gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
-      const m = slotOf(s.accumulatedFirstMoment, i, value, 'm');
-      const v = slotOf(s.accumulatedSecondMoment, i, value, 'v');
-      if (!gradient) return;
-      applyFusedStep(value, gradient, { m, v }, { optimizer: 'adam', learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, oneMinusAccBeta1, oneMinusAccBeta2 });
-    });
+    applyFusedSteps(
+      variableGradients,
+      (value, i) => ({ m: slotOf(s.accumulatedFirstMoment, i, value, 'm'), v: slotOf(s.accumulatedSecondMoment, i, value, 'v') }),
+      { optimizer: 'adam', learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, oneMinusAccBeta1, oneMinusAccBeta2 },
+    );
     assignScalar(s.accBeta1, accBeta1 * Math.fround(s.beta1));
     assignScalar(s.accBeta2, accBeta2 * Math.fround(s.beta2));
     s.incrementIterations();

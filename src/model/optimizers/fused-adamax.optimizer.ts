@@ -1,5 +1,5 @@
 import { ResumableAdamax, type AdamaxInternals } from './adamax.optimizer.ts';
-import { applyFusedStep, assignScalar, gradientsOf, hasFusedStep, scalarValue, slotOf } from './optimizer-step.kernel-contract.ts';
+import { applyFusedSteps, assignScalar, hasFusedStep, scalarValue, slotOf } from './optimizer-step.kernel-contract.ts';
 
 /** The Adamax settings the step reads besides its state (private in tfjs's typings). */
 interface AdamaxSettings extends AdamaxInternals {
@@ -21,11 +21,7 @@ export class FusedAdamax extends ResumableAdamax {
     const s = this as unknown as AdamaxSettings;
     const [iteration, accBeta1] = [scalarValue(s.iteration), scalarValue(s.accBeta1)];
     const attrs = { optimizer: 'adamax', beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, stepSize: this.stepSize(iteration, accBeta1) } as const;
-    gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
-      const m = slotOf(s.accumulatedFirstMoment, i, value, 'm');
-      const v = slotOf(s.accumulatedWeightedInfNorm, i, value, 'v');
-      if (gradient) applyFusedStep(value, gradient, { m, v }, attrs);
-    });
+    applyFusedSteps(variableGradients, (value, i) => ({ m: slotOf(s.accumulatedFirstMoment, i, value, 'm'), v: slotOf(s.accumulatedWeightedInfNorm, i, value, 'v') }), attrs);
     assignScalar(s.iteration, iteration + 1);
     assignScalar(s.accBeta1, accBeta1 * Math.fround(s.beta1));
     this.incrementIterations();

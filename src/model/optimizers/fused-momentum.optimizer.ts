@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { applyFusedStep, gradientsOf, hasFusedStep, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
+import { applyFusedSteps, hasFusedStep, slotOf, type OptimizerSlot } from './optimizer-step.kernel-contract.ts';
 
 /** The fields of tfjs's Momentum optimizer that its state lives in (private in its typings). */
 interface MomentumInternals {
@@ -19,10 +19,11 @@ export class FusedMomentum extends tf.MomentumOptimizer {
   override applyGradients(variableGradients: Parameters<tf.MomentumOptimizer['applyGradients']>[0]): void {
     if (!hasFusedStep()) return super.applyGradients(variableGradients);
     const s = this as unknown as MomentumInternals;
-    gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
-      const accumulation = slotOf(s.accumulations, i, value, 'momentum');
-      if (!gradient) return;
-      applyFusedStep(value, gradient, { accumulation }, { optimizer: 'momentum', learningRate: s.learningRate, momentum: s.momentum, useNesterov: s.useNesterov });
+    applyFusedSteps(variableGradients, (value, i) => ({ accumulation: slotOf(s.accumulations, i, value, 'momentum') }), {
+      optimizer: 'momentum',
+      learningRate: s.learningRate,
+      momentum: s.momentum,
+      useNesterov: s.useNesterov,
     });
     s.incrementIterations();
   }

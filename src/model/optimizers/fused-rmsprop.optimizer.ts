@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { CenteredRMSProp, type RMSPropInternals } from './centered-rmsprop.optimizer.ts';
-import { applyFusedStep, gradientsOf, hasFusedStep, slotOf } from './optimizer-step.kernel-contract.ts';
+import { applyFusedSteps, hasFusedStep, slotOf } from './optimizer-step.kernel-contract.ts';
 
 /**
  * CenteredRMSProp (plain, with momentum, or centered), each variable's step in one kernel
@@ -12,12 +12,15 @@ export class FusedRMSProp extends CenteredRMSProp {
     if (!hasFusedStep()) return super.applyGradients(variableGradients);
     const s = this as unknown as RMSPropInternals;
     const attrs = { optimizer: 'rmsprop', learningRate: s.learningRate, decay: s.decay, momentum: s.momentum, epsilon: s.epsilon, centered: s.centered } as const;
-    gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
-      const rms = slotOf(s.accumulatedMeanSquares, i, value, 'rms');
-      const momentum = slotOf(s.accumulatedMoments, i, value, 'momentum');
-      const slots: Record<string, tf.Variable> = s.centered ? { rms, momentum, mg: slotOf(s.accumulatedMeanGrads, i, value, 'mg') } : { rms, momentum };
-      if (gradient) applyFusedStep(value, gradient, slots, attrs);
-    });
+    applyFusedSteps(
+      variableGradients,
+      (value, i): Record<string, tf.Variable> => {
+        const rms = slotOf(s.accumulatedMeanSquares, i, value, 'rms');
+        const momentum = slotOf(s.accumulatedMoments, i, value, 'momentum');
+        return s.centered ? { rms, momentum, mg: slotOf(s.accumulatedMeanGrads, i, value, 'mg') } : { rms, momentum };
+      },
+      attrs,
+    );
     this.incrementIterations();
   }
 }

@@ -39,7 +39,7 @@ export interface OptimizerSlot {
 type VariableGradients = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
 
 /** Each trained variable with its gradient (null where it has none), in tfjs's order: slots are indexed by it. */
-export function gradientsOf(variableGradients: VariableGradients): { value: tf.Variable; gradient: tf.Tensor | null }[] {
+function gradientsOf(variableGradients: VariableGradients): { value: tf.Variable; gradient: tf.Tensor | null }[] {
   const entries = Array.isArray(variableGradients) ? variableGradients.map((v) => [v.name, v.tensor] as const) : Object.entries(variableGradients);
   return entries.map(([name, gradient]) => ({ value: tf.engine().registeredVariables[name], gradient: gradient ?? null }));
 }
@@ -70,8 +70,20 @@ export function assignScalar(variable: tf.Variable, value: number): void {
   tf.tidy(() => variable.assign(tf.scalar(Math.fround(value))));
 }
 
+/**
+ * One fused step per trained variable, in tfjs's order: `slotsOf(value, index)` gives (and, as
+ * tfjs does, creates even for a variable without a gradient) the variable's slots, by the
+ * kernel's input names; a variable without a gradient is not stepped.
+ */
+export function applyFusedSteps(variableGradients: VariableGradients, slotsOf: (value: tf.Variable, index: number) => Record<string, tf.Variable>, attrs: OptimizerStepAttrs): void {
+  gradientsOf(variableGradients).forEach(({ value, gradient }, i) => {
+    const slots = slotsOf(value, i);
+    if (gradient) applyFusedStep(value, gradient, slots, attrs);
+  });
+}
+
 /** Runs one fused step and assigns its outputs to the variable and its slots, in order. */
-export function applyFusedStep(value: tf.Variable, gradient: tf.Tensor, slots: Record<string, tf.Variable>, attrs: OptimizerStepAttrs): void {
+function applyFusedStep(value: tf.Variable, gradient: tf.Tensor, slots: Record<string, tf.Variable>, attrs: OptimizerStepAttrs): void {
   tf.tidy(() => {
     const outputs = tf.engine().runKernel(OPTIMIZER_STEP_KERNEL, { value, gradient, ...slots }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
     [value, ...Object.values(slots)].forEach((variable, i) => variable.assign(outputs[i]));
