@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadavg } from 'node:os';
 import { convShapeOf } from '../src/engine/kernels/conv2d-shape.ts';
 import { loadNativeEngine } from '../src/engine/native-engine.ts';
+import { percentile } from './latency-stats.ts';
 
 /**
  * `npm run bench:conv`: the engine's convolutions at the small ResNet's shapes and the other
@@ -42,7 +43,7 @@ if (!load.ok) throw new Error(`the native engine did not load: ${load.reason}`);
 const native = load.engine;
 
 const random = (n: number) => Float32Array.from({ length: n }, () => Math.random() * 2 - 1);
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const median = (v: number[]) => percentile([...v].sort((a, b) => a - b), 50)!;
 
 /** Milliseconds per call of `fn` with the direct path on and off, alternating rounds: the median of each. */
 function compare(fn: () => void): { im2col: number; direct: number } {

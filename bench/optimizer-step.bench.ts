@@ -8,6 +8,7 @@ import { ResumableAdamax } from '../src/model/optimizers/adamax.optimizer.ts';
 import { CenteredRMSProp } from '../src/model/optimizers/centered-rmsprop.optimizer.ts';
 import type { OptimizerSpec } from '../src/spec/compile-spec.schema.ts';
 import { REFERENCE_MODEL } from './reference-cnn.ts';
+import { percentile } from './latency-stats.ts';
 
 /**
  * `npm run bench:optimizers`: the time of one optimizer step on the engine over the
@@ -44,7 +45,7 @@ function msPerStep(optimizers: tf.Optimizer[], gradients: tf.NamedTensorMap): nu
     });
   }
   for (const o of optimizers) o.dispose();
-  return rounds.map((times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)]);
+  return rounds.map((times) => percentile(times.sort((a, b) => a - b), 50)!);
 }
 
 const native = loadNativeEngine();
