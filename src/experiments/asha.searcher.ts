@@ -22,6 +22,13 @@ export function topRung(c: AshaConfig): number {
   return r;
 }
 
+/** The highest rung whose epochs a run that trained `epochs` has reached (0 at least): where a trial trained short of maxEpochs waits. */
+export function lastRungWithin(c: AshaConfig, epochs: number): number {
+  let r = 0;
+  while (r < topRung(c) && rungEpochs(c, r + 1) <= epochs) r++;
+  return r;
+}
+
 export interface RungResults {
   id: string;
   rungMetrics: number[];

@@ -1,7 +1,7 @@
 import type { Experiment, Trial } from '../generated/prisma/client.ts';
 import { AppError } from '../errors/app-error.ts';
 import { continueRun, resumeRun } from '../runs/runs.service.ts';
-import { isPromotable, rungEpochs, topRung, type AshaConfig } from './asha.searcher.ts';
+import { isPromotable, lastRungWithin } from './asha.searcher.ts';
 import type { DriverDeps } from './driver-deps.ts';
 import { findTrialRuns, listTrials, recordBestTrial, updateExperimentWhereStatus } from './experiments.repository.ts';
 import { better, isActive, viewOf, type ExperimentView } from './experiment-view.ts';
@@ -90,13 +90,6 @@ async function promoteToFinish(deps: DriverDeps, exp: ExperimentView, trials: Tr
   if (run.status === 'running' || run.status === 'queued') return true;
   if (run.status === 'completed') return promoteTrial(deps, exp, best, continueRun, top);
   return run.status === 'paused' ? promoteTrial(deps, exp, best, resumeRun) : false;
-}
-
-/** The highest rung whose epochs a run that trained `epochs` has passed. */
-function lastRungWithin(asha: AshaConfig, epochs: number): number {
-  let r = 0;
-  while (r < topRung(asha) && rungEpochs(asha, r + 1) <= epochs) r++;
-  return r;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPromotable, rungEpochs, topRung } from '../../src/experiments/asha.searcher.ts';
+import { isPromotable, lastRungWithin, rungEpochs, topRung } from '../../src/experiments/asha.searcher.ts';
 import { distributionSchema, gridValues, sample, type Space } from '../../src/experiments/distribution.ts';
 import { gridConfigAt, gridSize } from '../../src/experiments/grid.searcher.ts';
 import { randomConfigAt } from '../../src/experiments/random.searcher.ts';
@@ -77,6 +77,10 @@ describe('ASHA', () => {
     expect([0, 1, 2].map((r) => rungEpochs(asha, r))).toEqual([1, 3, 9]);
     expect(topRung(asha)).toBe(2);
     expect(topRung({ minEpochs: 2, maxEpochs: 5, reductionFactor: 2 })).toBe(2);
+  });
+
+  it('places a run trained short of maxEpochs at the last rung it reached', () => {
+    expect([1, 2, 3, 6, 9, 27].map((epochs) => lastRungWithin(asha, epochs))).toEqual([0, 0, 1, 1, 2, 2]);
   });
 
   it('promotes the top 1/η of a rung, and a waiting trial once enough worse ones arrive', () => {
