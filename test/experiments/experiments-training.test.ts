@@ -35,6 +35,27 @@ describe('experiments with real training', () => {
   const statuses = async (runId: string) =>
     (await stack.app.db.runEvent.findMany({ where: { runId, type: 'status' }, orderBy: { seq: 'asc' } })).map((e) => (e.data as { status: string }).status);
 
+  /**
+   * A new team's two-trial ASHA search (1 → 3 epochs, one trial at a time) on `rows` rows, with
+   * a driver of its own (the app's one would join a pass under way for another team's), and
+   * waits that run a pass of it before each look.
+   */
+  async function twoTrialAsha(rows: number) {
+    const owner = await createTeam(stack.config);
+    const data = await uploadRegression(stack.app.server, owner.auth, rows);
+    const exp = await createExperiment(
+      stack.app.server,
+      owner.auth,
+      experimentBody(data, { space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.001] } }, searcher: { type: 'asha', minEpochs: 1, maxEpochs: 3, reductionFactor: 3 }, maxTrials: 2, maxConcurrentTrials: 1 }),
+    );
+    const driver = startExperimentDriver(Object.assign(Object.create(stack.app), { redisPrefix: stack.config.redisPrefix }), stack.app.log, 0);
+    onTestFinished(() => driver.stop());
+    const trials = () => stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
+    const passUntil = <T>(what: string, probe: () => Promise<T | null | false | undefined>) => waitFor(what, async () => (await driver.pass({ teamId: owner.id }), probe()), 120_000, 100);
+    const passUntilCompleted = () => passUntil('the experiment to complete', async () => (await stack.app.db.experiment.findUniqueOrThrow({ where: { id: exp.id } })).status === 'completed');
+    return { team: owner, exp, trials, passUntil, passUntilCompleted };
+  }
+
   it('a grid trains every point exactly once, records the best, serves its model and predictions, and extends', async () => {
     const exp = await createExperiment(stack.app.server, team.auth, experimentBody(datasetId, { space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.0005, 0.02] } } }));
     const done = await finished(exp.id);
@@ -137,18 +158,7 @@ describe('experiments with real training', () => {
   }, 600_000);
 
   it('a maxEpochs extended while trials wait at a rung is what the promoted one then trains to', async () => {
-    const carol = await createTeam(stack.config);
-    const slowData = await uploadRegression(stack.app.server, carol.auth, 1000);
-    const exp = await createExperiment(
-      stack.app.server,
-      carol.auth,
-      experimentBody(slowData, { space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.001] } }, searcher: { type: 'asha', minEpochs: 1, maxEpochs: 3, reductionFactor: 3 }, maxTrials: 2, maxConcurrentTrials: 1 }),
-    );
-    // A driver of its own: the app's one would join a pass under way for the other team's.
-    const driver = startExperimentDriver(Object.assign(Object.create(stack.app), { redisPrefix: stack.config.redisPrefix }), stack.app.log, 0);
-    onTestFinished(() => driver.stop());
-    const trials = () => stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
-    const passUntil = <T>(what: string, probe: () => Promise<T | null | false | undefined>) => waitFor(what, async () => (await driver.pass({ teamId: carol.id }), probe()), 120_000, 100);
+    const { team: carol, exp, trials, passUntil, passUntilCompleted } = await twoTrialAsha(1000);
     // The first trial waits at rung 0 (alone there, it is not in any top third) while the second trains: the extension lands then.
     await passUntil('trial 0 to wait while trial 1 trains', async () => {
       const [first, second] = await trials();
@@ -157,7 +167,7 @@ describe('experiments with real training', () => {
     const extended = await request(stack.app.server).post(`/v1/experiments/${exp.id}/extend`).set(carol.auth).send({ maxEpochs: 9 });
     expect(extended.body).toMatchObject({ status: 'running', searcher: { maxEpochs: 9 } });
     // No result will make either promotable, so the better one is trained on, rung by rung, to the end: now 9 epochs, not the 3 its run was created with.
-    await passUntil('the experiment to complete', async () => (await stack.app.db.experiment.findUniqueOrThrow({ where: { id: exp.id } })).status === 'completed');
+    await passUntilCompleted();
     const done = await trials();
     const story = JSON.stringify(await Promise.all(done.map(async (t) => [t.state, t.rung, t.rungMetrics, await statuses(t.runId)])));
     const finishedTrial = done.find((t) => t.state === 'completed');
@@ -168,18 +178,7 @@ describe('experiments with real training', () => {
   }, 300_000);
 
   it('a finished ASHA search extended by maxEpochs trains its best trial on from its last checkpoint, the other kept', async () => {
-    const dave = await createTeam(stack.config);
-    const data = await uploadRegression(stack.app.server, dave.auth, 300);
-    const exp = await createExperiment(
-      stack.app.server,
-      dave.auth,
-      experimentBody(data, { space: { 'compile.optimizer.learningRate': { type: 'choice', values: [0.01, 0.001] } }, searcher: { type: 'asha', minEpochs: 1, maxEpochs: 3, reductionFactor: 3 }, maxTrials: 2, maxConcurrentTrials: 1 }),
-    );
-    const driver = startExperimentDriver(Object.assign(Object.create(stack.app), { redisPrefix: stack.config.redisPrefix }), stack.app.log, 0);
-    onTestFinished(() => driver.stop());
-    const trials = () => stack.app.db.trial.findMany({ where: { experimentId: exp.id }, orderBy: { index: 'asc' } });
-    const status = async () => (await stack.app.db.experiment.findUniqueOrThrow({ where: { id: exp.id } })).status;
-    const passUntilCompleted = () => waitFor('the experiment to complete', async () => (await driver.pass({ teamId: dave.id }), (await status()) === 'completed'), 120_000, 100);
+    const { team: dave, exp, trials, passUntilCompleted } = await twoTrialAsha(300);
     const epochsOf = (runId: string) => stack.app.db.epochMetric.findMany({ where: { runId }, orderBy: { epoch: 'asc' } });
     await passUntilCompleted();
     const before = await trials();
